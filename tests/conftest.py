@@ -1,0 +1,152 @@
+"""Test harness: one throwaway PostgreSQL server per test session, migrations applied once into
+a template database, and a fresh copy of it for every test (pytest-postgresql's janitor).
+
+Hand-written part: pytest-postgresql starts its servers as the current OS user, and PostgreSQL
+refuses to run as root; the server is therefore started by runner.LocalCluster, which runs it as
+an unprivileged OS user when the suite runs as root, with the project's postgresql.conf. Everything
+after that (template database, per-test copies, connections) is pytest-postgresql's.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+from pytest_postgresql import factories
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import runner  # noqa: E402
+
+TEST_PASSWORD = secrets.token_hex(16)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+TEST_PORT = int(os.environ.get("ASSISTANT_DB_TEST_PORT") or _free_port())
+_server: runner.LocalCluster | None = None
+
+
+def pytest_configure(config):
+    global _server
+    if hasattr(config, "workerinput"):
+        return
+    root = Path(tempfile.mkdtemp(prefix="assistant-db-test-"))
+    os.chmod(root, 0o755)
+    # fsync off: a throwaway server; durability is not under test
+    _server = runner.LocalCluster(root=root, port=TEST_PORT, conf=ROOT / "postgresql.conf",
+                                  extra_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+    out = open(os.devnull, "w")
+    _server.init(out=out, password=TEST_PASSWORD)
+    _server.start(out=out)
+    config._assistant_db_server = _server
+
+
+def pytest_unconfigure(config):
+    server = getattr(config, "_assistant_db_server", None)
+    if server is not None:
+        try:
+            server.stop(out=open(os.devnull, "w"))
+        finally:
+            shutil.rmtree(server.root, ignore_errors=True)
+
+
+def pytest_report_header(config):
+    server = getattr(config, "_assistant_db_server", None)
+    if server is not None:
+        return f"assistant-db: PostgreSQL {runner.pg_major(server.bin)} from {server.bin}, port {server.port}"
+
+
+def url_for(dbname: str, user: str = "postgres", password: str | None = TEST_PASSWORD) -> str:
+    auth = user + (f":{password}" if password else "")
+    return f"postgresql://{auth}@127.0.0.1:{TEST_PORT}/{dbname}"
+
+
+def migrate_template(host, port, user, dbname, password, **_):
+    """pytest-postgresql loader: apply every migration to the template database."""
+    target = runner.DatabaseTarget.parse(url_for(dbname, user, password))
+    r = runner.Runner(target, runner.Project(ROOT), out=open(os.devnull, "w"))
+    try:
+        r.apply()
+        seeds = sorted((ROOT / "seeds" / "default").glob("*.sql"))
+        if seeds:
+            r.seed(seeds)
+    finally:
+        r.close()
+
+
+postgresql_noproc = factories.postgresql_noproc(
+    host="127.0.0.1", port=TEST_PORT, user="postgres", password=TEST_PASSWORD,
+    dbname="assistant_test", load=[migrate_template])
+postgresql = factories.postgresql("postgresql_noproc")
+
+
+@pytest.fixture
+def db(postgresql) -> psycopg.Connection:
+    """A connection (superuser) to a fresh, fully migrated database."""
+    return postgresql
+
+
+@pytest.fixture
+def db_url(postgresql) -> str:
+    return url_for(postgresql.info.dbname)
+
+
+@pytest.fixture
+def connect(db_url):
+    """Open more connections to the test database: connect(role=..., user_id=...).
+
+    role: SET ROLE to one of the package's roles (RLS then applies as for that role);
+    user_id: SET app.user_id for the session, as apps do per transaction.
+    """
+    opened: list[psycopg.Connection] = []
+
+    def _connect(role: str | None = None, user_id=None, autocommit: bool = True) -> psycopg.Connection:
+        conn = psycopg.connect(db_url, autocommit=autocommit)
+        opened.append(conn)
+        if role:
+            conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
+        if user_id is not None:
+            conn.execute("SELECT set_config('app.user_id', %s, false)", (str(user_id),))
+        if not autocommit:
+            conn.commit()
+        return conn
+
+    yield _connect
+    for conn in opened:
+        conn.close()
+
+
+@pytest.fixture
+def empty_db():
+    """URL of a new, empty database on the test server (for runner tests)."""
+    name = "runner_" + secrets.token_hex(6)
+    with psycopg.connect(url_for("postgres"), autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield url_for(name)
+    with psycopg.connect(url_for("postgres"), autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+
+
+@pytest.fixture(scope="session")
+def pg_bin() -> Path:
+    """The bin directory of the server under test (pg_dump, psql, pgbench of the same version)."""
+    return _server.bin if _server else runner.find_pg_bin()
+
+
+@pytest.fixture(scope="session")
+def pg_major(pg_bin) -> int:
+    return int(runner.pg_major(pg_bin))
