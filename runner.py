@@ -308,7 +308,29 @@ class Tracker:
 
     def __init__(self):
         self.statement: str | None = None
-        self.index = 0
+        self.index = 0  # position of the running statement in its file's statement order
+        self.ordered: dict[str, list[str]] = {}
+
+
+def statement_line(path: Path, ordered: list[str], index: int, stmt: str) -> int | None:
+    """Line of the index-th statement of a file, found by searching the statements in order
+    (two identical statements get their own lines)."""
+    if not path.exists():
+        return None
+    text = path.read_text(encoding="utf-8")
+    pos = 0
+    found = None
+    for i, s in enumerate(ordered):
+        at = text.find(s.strip(), pos)
+        if at < 0:
+            break
+        if i == index:
+            found = at
+            break
+        pos = at + len(s.strip())
+    if found is None:
+        found = text.find(stmt.strip())
+    return text.count("\n", 0, found) + 1 if found is not None and found >= 0 else None
 
 
 def _tracked_step(step, tracker: Tracker, index: int):
@@ -324,7 +346,8 @@ def _tracked_step(step, tracker: Tracker, index: int):
 
         def rollback(self, backend, force=False):
             tracker.statement = getattr(step.step, "_rollback", None)
-            tracker.index = index
+            rb = tracker.ordered.get("rollback", [])
+            tracker.index = rb.index(tracker.statement) if tracker.statement in rb else -1
             step.rollback(backend, force)
 
     return Tracked()
@@ -344,6 +367,9 @@ class Runner:
         # every connection the runner and yoyo open carries the safety settings
         target.extra_options = [f"-c lock_timeout={lock_timeout.replace(' ', '')}",
                                 f"-c statement_timeout={statement_timeout.replace(' ', '')}",
+                                # a runner killed mid-migration: its backend notices within a second
+                                # and rolls back, instead of holding locks until the statement ends
+                                "-c client_connection_check_interval=1000",
                                 "-c application_name=assistant-db-runner"]
         self._lock_conn = None
         self._backend = None
@@ -535,7 +561,10 @@ class Runner:
             conn.execute("DELETE FROM _yoyo_migration WHERE migration_hash = %s", (m.hash,))
             conn.execute("DELETE FROM public._assistant_db_function WHERE first_migration = %s", (m.id,))
 
-        steps = [_tracked_step(s, tracker, i + 1) for i, s in enumerate(m.steps)]
+        tracker.ordered["apply"] = [getattr(s.step, "_apply", None) or "" for s in m.steps]
+        # yoyo pairs the rollback file's statements with the migration's in reverse: file order is reversed steps
+        tracker.ordered["rollback"] = [r for r in (getattr(s.step, "_rollback", None) for s in reversed(m.steps)) if r]
+        steps = [_tracked_step(s, tracker, i) for i, s in enumerate(m.steps)]
         m.steps = ([wrap(MigrationStep("runner-pre", pre_apply, None))] + steps
                    + [wrap(MigrationStep("runner-post", post_apply, post_rollback))])
         return m
@@ -567,9 +596,7 @@ class Runner:
         where = ""
         if isinstance(stmt, str) and stmt:
             first = next((ln.strip() for ln in stmt.splitlines() if ln.strip() and not ln.strip().startswith("--")), stmt.strip())
-            text = path.read_text(encoding="utf-8") if path.exists() else ""
-            pos = text.find(stmt.strip()[:200])
-            line = text.count("\n", 0, pos) + 1 if pos >= 0 else None
+            line = statement_line(path, tracker.ordered.get(direction, []), tracker.index, stmt)
             where = f" at {'line ' + str(line) + ': ' if line else ''}{first[:120]}"
         hint = diag.message_hint if diag and diag.message_hint else None
         if sqlstate == "55P03":
