@@ -24,7 +24,14 @@ BEGIN
     -- the DBA's login must be able to SET ROLE assistant_owner for the later migrations
     IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
        AND NOT pg_has_role(current_user, 'assistant_owner', 'MEMBER') THEN
-        EXECUTE format('GRANT assistant_owner TO %I', current_user);
+        BEGIN
+            EXECUTE format('GRANT assistant_owner TO %I', current_user);
+        EXCEPTION WHEN insufficient_privilege THEN
+            -- PostgreSQL 16+: only a role's creator (or a holder of ADMIN OPTION) may grant it
+            RAISE EXCEPTION 'role % may not grant itself membership in role assistant_owner', current_user
+                USING ERRCODE = '42501',
+                      HINT = format('The assistant_* roles already exist in this cluster. As a superuser: GRANT assistant_owner TO %I;', current_user);
+        END;
     END IF;
 END
 $$;

@@ -155,17 +155,39 @@ def test_migrations_run_as_the_owner_role(add_migration, run, empty_db, project)
     assert owner == "assistant_owner"
 
 
-def test_a_non_superuser_dba_login_can_migrate(run, empty_db):
-    """A DBA login with CREATEROLE and database ownership, not a superuser (as on managed services)."""
+def _dba_login(empty_db, name):
+    """A DBA login with CREATEROLE that owns the database, not a superuser (as on managed services)."""
     dbname = empty_db.rsplit("/", 1)[1]
     with psycopg.connect(empty_db, autocommit=True) as c:
-        c.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'dba_login') THEN "
-                  "CREATE ROLE dba_login LOGIN CREATEROLE PASSWORD 'dba-secret'; END IF; END $$")
-        c.execute(sql.SQL("ALTER DATABASE {} OWNER TO dba_login").format(sql.Identifier(dbname)))
-        c.execute("ALTER SCHEMA public OWNER TO dba_login")
-        # pg_trgm and unaccent are trusted extensions: a database owner may create them
-    url = empty_db.replace("postgres:", "dba_login:", 1).split("@")[0].rsplit(":", 1)[0] + ":dba-secret@" + empty_db.split("@")[1]
+        c.execute(sql.SQL("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = {n}) THEN "
+                          "CREATE ROLE {i} LOGIN CREATEROLE PASSWORD 'dba-secret'; END IF; END $$")
+                  .format(n=sql.Literal(name), i=sql.Identifier(name)))
+        c.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}").format(sql.Identifier(dbname), sql.Identifier(name)))
+        c.execute(sql.SQL("ALTER SCHEMA public OWNER TO {}").format(sql.Identifier(name)))
+    return f"postgresql://{name}:dba-secret@" + empty_db.split("@", 1)[1]
+
+
+def test_a_non_superuser_dba_login_can_migrate(db, run, empty_db):
+    """pg_trgm and unaccent are trusted extensions, so the database owner creates them; membership in
+    assistant_owner is granted by a superuser beforehand (the roles are cluster-wide and already exist)."""
+    url = _dba_login(empty_db, "dba_member")
+    with psycopg.connect(empty_db, autocommit=True) as c:
+        c.execute("GRANT assistant_owner TO dba_member")
     r = run("apply", database=url)
     assert r.code == 0, r.text
-    with psycopg.connect(empty_db) as c:
-        assert c.execute("SELECT pg_has_role('dba_login', 'assistant_owner', 'MEMBER')").fetchone()[0]
+    assert run("status", database=url).code == 0
+
+
+def test_a_dba_login_without_membership_gets_a_clear_error_on_16_plus(db, run, empty_db, pg_major):
+    url = _dba_login(empty_db, "dba_stranger")
+    with psycopg.connect(empty_db, autocommit=True) as c:
+        c.execute("REVOKE assistant_owner FROM dba_stranger")
+    r = run("apply", database=url)
+    if pg_major < 16:  # CREATEROLE may grant any non-superuser role
+        assert r.code == 0, r.text
+        with psycopg.connect(empty_db, autocommit=True) as c:
+            c.execute("REVOKE assistant_owner FROM dba_stranger")
+    else:
+        assert r.code == 6, r.text
+        assert "42501" in r.err and "may not grant itself membership in role assistant_owner" in r.err
+        assert "GRANT assistant_owner TO dba_stranger" in r.err
