@@ -182,7 +182,9 @@ def connect(target: DatabaseTarget, *, autocommit: bool = True, **overrides: str
     import psycopg
 
     try:
-        return psycopg.connect(**target.conninfo(**overrides), autocommit=autocommit, connect_timeout=10)
+        params = target.conninfo(**overrides)
+        params.setdefault("connect_timeout", "10")
+        return psycopg.connect(**params, autocommit=autocommit)
     except psycopg.OperationalError as exc:
         raise connection_error(exc, target) from None
     except psycopg.ProgrammingError as exc:  # e.g. an invalid URI parameter
@@ -689,6 +691,11 @@ class Runner:
                                   "Restore the file before rolling back.")
             if not victims:
                 self.say("nothing to roll back")
+            for mid in victims:
+                partner = Path(by_id[mid].path).with_name(mid + ".rollback.sql")
+                if not partner.is_file():
+                    raise RunnerError(f"{rel(partner)} is missing, so {mid} cannot be rolled back", EXIT_DRIFT,
+                                      "Restore the rollback file (git checkout) before rolling back; nothing was changed.")
             for mid in reversed(victims):
                 secs = self.run_one(by_id[mid], "rollback")
                 self.say(f"rolled back  {mid}  ({secs * 1000:.0f} ms)")

@@ -191,3 +191,19 @@ def test_a_dba_login_without_membership_gets_a_clear_error_on_16_plus(db, run, e
         assert r.code == 6, r.text
         assert "42501" in r.err and "may not grant itself membership in role assistant_owner" in r.err
         assert "GRANT assistant_owner TO dba_stranger" in r.err
+
+
+def test_rollback_refuses_without_a_rollback_file(add_migration, run, project, empty_db):
+    mid = add_migration(project, "create_a", "CREATE TABLE core.a (id int);", "DROP TABLE core.a;")
+    assert run("apply").code == 0
+    (project / "migrations" / f"{mid}.rollback.sql").unlink()
+    r = run("rollback")
+    assert r.code == 10 and f"{mid}.rollback.sql is missing" in r.err, r.text
+    assert mid in applied_ids(empty_db)
+    with psycopg.connect(empty_db) as c:
+        assert c.execute("SELECT to_regclass('core.a')").fetchone()[0] is not None
+
+
+def test_url_parameters_pass_through_to_libpq(run, empty_db):
+    r = run("status", database=empty_db + "?connect_timeout=5&application_name=dba-console")
+    assert r.code == 0, r.text
