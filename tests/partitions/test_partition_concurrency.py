@@ -1,0 +1,66 @@
+"""Maintenance next to writers: inserts are never refused and no row goes missing."""
+import threading
+
+import pytest
+
+WRITERS = 4
+ROWS_PER_WRITER = 1000
+
+
+@pytest.mark.slow
+def test_four_writers_inserting_during_maintenance_all_succeed(db, events, connect, partitions):
+    db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 3)", (events,))
+    # old, empty partitions for retention to drop while the writers run
+    db.execute("SELECT maint.create_partition(%s::regclass, maint.partition_period_start(now(), 'month', n))"
+               " FROM generate_series(-12, -1) n", (events,))
+    db.commit()
+
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def writer(n: int) -> None:
+        try:
+            conn = connect()
+            for i in range(ROWS_PER_WRITER):
+                # rows of the last ~60 days: months that no retention step below touches
+                conn.execute("INSERT INTO core.test_events (created_at, payload)"
+                             " VALUES (now() - random() * interval '60 days', %s)", (f"{n}:{i}",))
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for t in threads:
+        t.start()
+
+    maint = connect()
+    actions: list[str] = []
+    retention_months = 12
+    rounds_during_writes = 0
+    while any(t.is_alive() for t in threads):
+        rounds_during_writes += 1
+        # each round: one more old month past retention (dropped under ACCESS EXCLUSIVE with a
+        # short lock_timeout), and the farthest future partition removed so it is made again
+        # (attached under SHARE UPDATE EXCLUSIVE)
+        retention_months = max(retention_months - 1, 4)
+        maint.execute("UPDATE maint.partition_policies SET retention = make_interval(months => %s)"
+                      " WHERE parent = %s::regclass", (retention_months, events))
+        last = partitions(events, maint)[-2]
+        maint.execute("SET lock_timeout = '250ms'")
+        try:
+            maint.execute(f"DROP TABLE core.{last}")
+        except Exception:  # noqa: BLE001 - a busy moment: the next round tries again
+            pass
+        maint.execute("RESET lock_timeout")
+        actions += [r[0] for r in maint.execute("SELECT action FROM maint.maintain_partitions(%s)", (events,)).fetchall()]
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert rounds_during_writes >= 3, 'the writers finished before maintenance could run next to them'
+    assert "create" in actions and "drop" in actions
+    assert "skip" not in actions
+    assert db.execute("SELECT count(*), count(DISTINCT payload) FROM core.test_events").fetchone() == (
+        WRITERS * ROWS_PER_WRITER, WRITERS * ROWS_PER_WRITER)
+    assert db.execute("SELECT count(*) FROM core.test_events_default").fetchone()[0] == 0
+    # and the policy is met at the end: another run has nothing left to do
+    assert db.execute("SELECT count(*) FROM maint.maintain_partitions(%s)", (events,)).fetchone()[0] == 0
