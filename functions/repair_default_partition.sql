@@ -16,6 +16,7 @@ DECLARE
     v_row record;
     v_retries integer := coalesce(nullif(pg_catalog.current_setting('maint.lock_retries', true), '')::integer, 20);
     v_done boolean;
+    v_failed integer := 0;
 BEGIN
     v_periods := ARRAY(SELECT maint.default_partition_periods(p_parent));
     FOREACH v_period IN ARRAY v_periods LOOP
@@ -23,22 +24,32 @@ BEGIN
         FOR v_attempt IN 1 .. v_retries LOOP
             BEGIN
                 FOR v_row IN SELECT * FROM maint.create_partition(p_parent, v_period) LOOP
-                    RAISE NOTICE '% % % %', v_row.parent, v_row.action, v_row.partition, v_row.detail;
+                    RAISE NOTICE '% % % %', v_row.parent, v_row.action, coalesce(v_row.partition, '-'), v_row.detail;
                 END LOOP;
                 v_done := true;
                 EXIT;
-            EXCEPTION WHEN lock_not_available THEN
-                PERFORM pg_catalog.pg_sleep(LEAST(0.05 * v_attempt, 0.5) + pg_catalog.random() * 0.05);
+            EXCEPTION
+                WHEN lock_not_available THEN
+                    PERFORM pg_catalog.pg_sleep(LEAST(0.05 * v_attempt, 0.5) + pg_catalog.random() * 0.05);
+                WHEN OTHERS THEN
+                    -- e.g. a foreign key pointing at the parent refuses the DELETE from the
+                    -- default: this period's rows stay (its transaction rolled back), others go on
+                    RAISE WARNING '% repair of the period from % failed: % (SQLSTATE %)', p_parent, v_period, SQLERRM, SQLSTATE;
+                    EXIT;
             END;
         END LOOP;
         IF NOT v_done THEN
-            RAISE WARNING '% skip: rows of the period from % stay in the default partition (lock not granted in % tries)',
-                          p_parent, v_period, v_retries;
+            v_failed := v_failed + 1;
+            RAISE WARNING '% skip: rows of the period from % stay in the default partition', p_parent, v_period;
         END IF;
         COMMIT;
     END LOOP;
+    IF v_failed > 0 THEN
+        RAISE EXCEPTION 'rows of % period(s) are still in the default partition of %', v_failed, p_parent
+              USING ERRCODE = 'P0001', HINT = 'The warnings above say why; the other periods were moved and committed. Run it again.';
+    END IF;
 END;
 $$;
 
 COMMENT ON PROCEDURE maint.repair_default_partition(regclass) IS
-    'Moves the rows of a registered table''s default partition into the partitions of their periods (created as needed), committing after each target partition: no row lost or doubled, locks held per period only. Reports by NOTICE. CALL it outside a transaction block.';
+    'Moves the rows of a registered table''s default partition into the partitions of their periods (created as needed), committing after each target partition: no row lost or doubled, locks held per period only. Reports by NOTICE; a period that cannot be moved is warned about, the others still move, and it fails at the end. CALL it outside a transaction block.';

@@ -76,3 +76,22 @@ def test_repair_refuses_an_unregistered_table(db, connect):
     db.commit()
     with pytest.raises(psycopg.errors.NoDataFound):
         connect().execute("CALL maint.repair_default_partition('core.loose')")
+
+
+def test_a_period_that_cannot_move_keeps_its_rows_and_the_others_still_move(db, events, connect):
+    db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 0)", (events,))
+    db.execute("INSERT INTO core.test_events (id, created_at) VALUES"
+               " (1, now() - interval '2 months'), (2, now() - interval '2 months'), (3, now() - interval '4 months')")
+    # a foreign key pointing at the parent: deleting row 3 from the default would orphan its child
+    db.execute("CREATE TABLE core.test_refs (event_id bigint NOT NULL, event_at timestamptz NOT NULL,"
+               " FOREIGN KEY (event_id, event_at) REFERENCES core.test_events (id, created_at))")
+    db.execute("INSERT INTO core.test_refs SELECT id, created_at FROM core.test_events WHERE id = 3")
+    db.commit()
+    before = db.execute(CHECKSUM).fetchone()
+    db.commit()
+
+    with pytest.raises(psycopg.errors.RaiseException):
+        connect().execute("CALL maint.repair_default_partition(%s)", (events,))
+
+    assert db.execute(CHECKSUM).fetchone() == before
+    assert db.execute("SELECT array_agg(id ORDER BY id) FROM core.test_events_default").fetchone()[0] == [3]
