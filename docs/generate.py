@@ -33,7 +33,6 @@ import shutil
 import socket
 import sys
 import tempfile
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,24 +46,33 @@ OBVIOUS_COLUMNS = {"id", "created_at", "updated_at"}
 # Detached partitions land in archive with date-dependent names: never documented.
 PARTITION_NAME_RE = re.compile(r"_p\d{6}(\d{2})?$")
 
-# ER diagram areas: (slug, title, what it covers, rule). A rule is (schema, table-name regex);
-# the first area whose rule matches takes the table. Tables no rule matches land in the fallback
-# area "other", shown in the index and warned about by the tests, so none is ever left out.
+# ER diagram areas, in the order the index shows them: (slug, title, what it covers).
 AREAS = [
     ("conversational-core", "Conversational core",
-     "Users and their credentials, conversations and their messages.",
-     [("core", r"^(users?|credentials?|conversations?|messages?|attachments?|user_.*|conversation_.*|message_.*)$")]),
+     "Users and their credentials, conversations and their messages."),
     ("agent-work-and-memory", "Agent work and memory",
-     "What agents did and must still do (tasks, events, actions, reminders) and what the assistant remembers.",
-     [("core", r"^(tasks?|events?|actions?|reminders?|memor(y|ies)|task_.*|event_.*|action_.*|reminder_.*|memory_.*|memories_.*|agent.*)$")]),
+     "What agents did and must still do (tasks, events, actions, reminders) and what the assistant remembers."),
     ("operations-and-analytics", "Operations and analytics",
-     "Processes and their executions, metrics, alerts, analytics and dashboards.",
-     [("ops", r"(process|execution|metric|alert|analytic|dashboard|job|run|health|usage|stat|incident)")]),
+     "Processes and their executions, metrics, alerts, analytics and dashboards."),
     ("audit-logs-and-configuration", "Audit, logs and configuration",
-     "Audit trail, system logs, configuration, and the partition maintenance policies.",
-     [("ops", r"(audit|log|config|setting|feature|flag|secret|parameter)"), ("maint", r".*"), ("util", r".*")]),
+     "Audit trail, system logs, configuration, and the partition maintenance policies."),
 ]
-FALLBACK_AREA = ("other", "Other tables", "Tables no area rule of docs/generate.py matches yet: give them an area there.")
+# Which area a table belongs to: the first rule (schema, regex on the table name) that matches.
+# Tables no rule matches land in the fallback area, shown in the index and warned about by
+# `make docs` and the tests, so a new table is never left out of the diagrams.
+AREA_RULES = [
+    ("core", r"^(users?|credentials?|conversations?|messages?|attachments?|user_|conversation_|message_)",
+     "conversational-core"),
+    ("core", r"^(tasks?|events?|actions?|reminders?|memor(y|ies)|agents?)(_|$)", "agent-work-and-memory"),
+    ("ops", r"(^|_)(audit|logs?|config|configuration|settings?|feature_flags?|secrets?|parameters?)(_|$)",
+     "audit-logs-and-configuration"),
+    ("ops", r"(^|_)(process|processes|executions?|runs?|jobs?|metrics?|alerts?|analytics?|dashboards?|reports?|"
+            r"health|usage|stats?|statistics|incidents?|kpis?|sessions?|costs?|latenc(y|ies)|errors?)(_|$)",
+     "operations-and-analytics"),
+    ("maint", r".", "audit-logs-and-configuration"),
+    ("util", r".", "audit-logs-and-configuration"),
+]
+FALLBACK_AREA = ("other", "Other tables", "Tables no rule of AREA_RULES in docs/generate.py matches yet: give them an area there.")
 
 RELKIND = {"r": "table", "p": "partitioned table", "v": "view", "m": "materialized view", "f": "foreign table"}
 PROKIND = {"f": "function", "p": "procedure", "a": "aggregate", "w": "window function"}
@@ -413,10 +421,9 @@ def missing_comments(cat: Catalog) -> list[str]:
 # Areas and Mermaid
 # --------------------------------------------------------------------------------------------
 def area_of(rel: Relation) -> str:
-    for slug, _title, _about, rules in AREAS:
-        for schema, pattern in rules:
-            if rel.schema == schema and re.search(pattern, rel.name):
-                return slug
+    for schema, pattern, slug in AREA_RULES:
+        if rel.schema == schema and re.search(pattern, rel.name):
+            return slug
     return FALLBACK_AREA[0]
 
 
@@ -425,7 +432,9 @@ def unassigned_tables(cat: Catalog) -> list[str]:
 
 
 def mermaid_id(qname: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_]", "_", qname)
+    """An entity or attribute name Mermaid accepts: core.messages -> core_messages."""
+    name = re.sub(r"[^A-Za-z0-9_]", "_", qname)
+    return name if re.match(r"[A-Za-z_]", name) else "_" + name
 
 
 def mermaid_type(typ: str) -> str:
@@ -453,10 +462,13 @@ def mermaid_diagram(cat: Catalog, slug: str) -> str:
                     keys.setdefault(col, [])
                     if tag not in keys[col]:
                         keys[col].append(tag)
+        if not r.columns:  # Mermaid refuses an empty attribute block
+            lines.append(f"    {mermaid_id(r.qname)}")
+            continue
         lines.append(f"    {mermaid_id(r.qname)} {{")
         for c in r.columns:
             tags = sorted(keys.get(c.name, []), key=["PK", "FK", "UK"].index)
-            lines.append(f"        {mermaid_type(c.type)} {c.name}" + (" " + ", ".join(tags) if tags else ""))
+            lines.append(f"        {mermaid_type(c.type)} {mermaid_id(c.name)}" + (" " + ", ".join(tags) if tags else ""))
         lines.append("    }")
     rels = []  # tables of other areas referenced here appear as bare entities
     for r in tables:
@@ -734,8 +746,11 @@ def index_page(cat: Catalog) -> str:
            "The package's schemas, tables, views and functions as the catalog describes them, with one "
            "ER diagram per area (GitHub renders them). Each table, view and function has a page: columns, "
            "keys, indexes, checks, triggers, partitioning, row-level security, and which of the roles "
-           + ", ".join(f"`{r}`" for r in ROLES) + " may read or write it.", ""]
-    areas = [a[:3] for a in AREAS]
+           + ", ".join(f"`{r}`" for r in ROLES) + " may read or write it.", "",
+           "Kept in step: the test suite (`tests/docs/`) fails when this folder differs from what `make docs` "
+           "writes or when an object lacks a comment; `make docs-check` renders every diagram with Mermaid "
+           "in headless Chromium.", ""]
+    areas = list(AREAS)
     if unassigned_tables(cat):
         areas.append(FALLBACK_AREA)
     out += ["## Diagrams", ""]
@@ -763,11 +778,10 @@ def index_page(cat: Catalog) -> str:
                   [[link_relation(cat, r.qname, ""), RELKIND[r.kind], first_sentence(r.comment)] for r in views])
             if views else ["_No views._"]) + [""]
     out += ["## Functions", ""]
-    rows, seen = [], set()
+    rows = []
     for f in cat.functions:
         kind = "trigger function" if f.returns_trigger else PROKIND.get(f.kind, "function")
         rows.append([f"[`{f.signature}`]({fn_path(f)})", kind, first_sentence(f.comment)])
-        seen.add(f.qname)
     out += (table(["function", "kind", "comment"], rows) if rows else ["_No functions._"]) + [""]
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -896,7 +910,7 @@ def main(argv=None) -> int:
             cleanup()
 
     for name in unassigned_tables(cat):
-        print(f"warning: {name} matches no ER diagram area (AREAS in docs/generate.py): "
+        print(f"warning: {name} matches no ER diagram area (AREA_RULES in docs/generate.py): "
               f"shown under '{FALLBACK_AREA[1]}'", file=sys.stderr)
     for item in missing_comments(cat):
         print(f"warning: no comment on {item}", file=sys.stderr)
@@ -916,5 +930,4 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    warnings.simplefilter("default")
     sys.exit(main())

@@ -85,7 +85,7 @@ def test_docs_list_no_concrete_partition(db):
 def test_every_table_has_an_er_diagram_area(db):
     unassigned = gen.unassigned_tables(gen.read_catalog(db))
     if unassigned:  # they are documented (area "Other tables"), but belong in a named area
-        warnings.warn(f"tables in no ER diagram area (add a rule to AREAS in docs/generate.py): "
+        warnings.warn(f"tables in no ER diagram area (add a rule to AREA_RULES in docs/generate.py): "
                       f"{', '.join(unassigned)}")
 
 
