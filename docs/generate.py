@@ -170,6 +170,7 @@ class Catalog:
     enums: list[dict]
     domains: list[dict]
     composites: list[dict]
+    ts_configs: list[dict] = field(default_factory=list)
 
     def relation(self, qname: str) -> Relation | None:
         return next((r for r in self.relations if r.qname == qname), None)
@@ -389,7 +390,14 @@ def read_catalog(conn) -> Catalog:
               JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'
              WHERE n.nspname = ANY(%s) AND t.typtype = 'c'""", (schemas,))]
 
+    ts_configs = [dict(name=n, parser=p, comment=c) for n, p, c in _rows(conn, """
+            SELECT cfg.oid::regconfig::text, prs.prsname, obj_description(cfg.oid, 'pg_ts_config')
+              FROM pg_ts_config cfg JOIN pg_namespace n ON n.oid = cfg.cfgnamespace
+              JOIN pg_ts_parser prs ON prs.oid = cfg.cfgparser
+             WHERE n.nspname = ANY(%s)""", (schemas,))]
+
     return Catalog(
+        ts_configs=sorted(ts_configs, key=lambda t: t["name"]),
         schemas=[(s, schema_rows.get(s)) for s in schemas],
         relations=sorted(relations.values(), key=lambda r: (r.schema, r.name)),
         functions=sorted(functions.values(), key=lambda f: (f.schema, f.name, f.identity_args)),
@@ -736,7 +744,11 @@ def types_page(cat: Catalog) -> str:
         out += table(["type", "attributes", "comment"],
                      [[f"`{t['name']}`", "<br>".join(code(a) for a in t["attributes"]), cell(t["comment"])]
                       for t in cat.composites]) + [""]
-    if not (cat.enums or cat.domains or cat.composites):
+    if cat.ts_configs:
+        out += ["## Text search configurations", ""]
+        out += table(["configuration", "parser", "comment"],
+                     [[f"`{t['name']}`", f"`{t['parser']}`", cell(t["comment"])] for t in cat.ts_configs]) + [""]
+    if not (cat.enums or cat.domains or cat.composites or cat.ts_configs):
         out += ["No types of the project's own.", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 

@@ -37,6 +37,14 @@ def test_committed_docs_are_what_make_docs_writes(db_url, tmp_path):
                           f"docs/schema/{diff}; run make docs and commit docs/schema/")
 
 
+def test_check_mode_names_the_first_stale_file_and_says_run_make_docs(db_url, tmp_path, capsys):
+    (tmp_path / "README.md").write_text("stale\n")
+    assert gen.main(["--database", db_url, "--out", str(tmp_path), "--check"]) == 1
+    err = capsys.readouterr().err
+    assert "first difference: README.md" in err and "run make docs" in err
+    assert (tmp_path / "README.md").read_text() == "stale\n"  # --check writes nothing
+
+
 def test_every_table_view_function_and_column_has_a_comment(db):
     missing = gen.missing_comments(gen.read_catalog(db))
     assert missing == [], "objects without COMMENT ON (add one in the migration that creates them): " + \
