@@ -14,6 +14,7 @@ DECLARE
     v_cutoff timestamptz;
     v_retries integer := coalesce(nullif(current_setting('maint.lock_retries', true), '')::integer, 20);
     v_done boolean;
+    v_conflict boolean;
     v_grantee record;
 BEGIN
     PERFORM set_config('lock_timeout', coalesce(nullif(current_setting('maint.lock_timeout', true), ''), '250ms'), true);
@@ -36,6 +37,7 @@ BEGIN
              ORDER BY b.lower_bound
         LOOP
             v_done := false;
+            v_conflict := false;
             -- DROP and DETACH take ACCESS EXCLUSIVE on the parent; inserts queue behind the
             -- request, so it waits only lock_timeout, then gives way and tries again later.
             FOR v_attempt IN 1 .. v_retries LOOP
@@ -57,14 +59,22 @@ BEGIN
                     END IF;
                     v_done := true;
                     EXIT;
-                EXCEPTION WHEN lock_not_available THEN
-                    PERFORM pg_sleep(least(0.05 * v_attempt, 0.5) + random() * 0.05);
+                EXCEPTION
+                    WHEN lock_not_available THEN
+                        PERFORM pg_sleep(least(0.05 * v_attempt, 0.5) + random() * 0.05);
+                    WHEN duplicate_table THEN
+                        -- archive already holds a table of that name (an earlier table of the
+                        -- same name was archived): the partition stays attached, nothing is lost
+                        v_conflict := true;
+                        EXIT;
                 END;
             END LOOP;
             RETURN QUERY SELECT v_policy.parent::text,
-                CASE WHEN NOT v_done THEN 'skip' WHEN v_policy.retention_action = 'drop' THEN 'drop' ELSE 'detach' END,
+                CASE WHEN v_conflict THEN 'conflict' WHEN NOT v_done THEN 'skip' WHEN v_policy.retention_action = 'drop' THEN 'drop' ELSE 'detach' END,
                 format('%I.%I', v_part.nspname, v_part.relname),
-                CASE WHEN NOT v_done
+                CASE WHEN v_conflict
+                     THEN format('archive.%I already exists: rename or export and drop it, the next run detaches this one', v_part.relname)
+                     WHEN NOT v_done
                      THEN format('lock on %s not granted in %s tries; the next run retries', v_policy.parent, v_retries)
                      WHEN v_policy.retention_action = 'drop'
                      THEN format('FROM %s TO %s, older than %s', v_part.lower_bound, v_part.upper_bound, v_policy.retention)
@@ -76,4 +86,4 @@ END;
 $$;
 
 COMMENT ON FUNCTION maint.apply_retention(regclass) IS
-    'Retention: drops (or detaches into schema archive, revoking non-owner privileges) each range partition whose upper bound is at or before now() - retention, for one policy or all. Short lock_timeout (setting maint.lock_timeout, default 250ms) with retries (maint.lock_retries, default 20); a partition whose lock never comes is reported as skip.';
+    'Retention: drops (or detaches into schema archive, revoking non-owner privileges) each range partition whose upper bound is at or before now() - retention, for one policy or all. Short lock_timeout (setting maint.lock_timeout, default 250ms) with retries (maint.lock_retries, default 20); a partition whose lock never comes is reported as skip, one whose name is taken in archive as conflict; both stay attached.';

@@ -67,3 +67,13 @@ def test_no_retention_keeps_every_partition(db, events, partitions):
     before = partitions(events)
     assert db.execute("SELECT count(*) FROM maint.apply_retention(%s)", (events,)).fetchone()[0] == 0
     assert partitions(events) == before
+
+
+def test_detach_into_a_taken_archive_name_keeps_the_partition_and_reports_it(db, events, partitions):
+    db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 0, '3 months', 'detach')", (events,))
+    db.execute("SELECT maint.create_partition(%s::regclass, now() - interval '6 months')", (events,))
+    old = partitions(events)[0]
+    db.execute(f"CREATE TABLE archive.{old} (v int)")
+    rows = db.execute("SELECT action, partition FROM maint.apply_retention(%s)", (events,)).fetchall()
+    assert rows == [("conflict", f"core.{old}")]
+    assert old in partitions(events)
