@@ -30,3 +30,32 @@ def test_register_refuses_a_key_that_is_not_one_timestamptz(db):
 def test_register_refuses_bad_parameters(db, events, args):
     with pytest.raises(psycopg.errors.InvalidParameterValue):
         db.execute(f"SELECT * FROM maint.register_partitioned_table('{events}', {args})")
+
+
+def test_unregister_removes_the_policy_and_keeps_the_partitions(db, events, partitions):
+    db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 1)", (events,))
+    before = partitions(events)
+    assert db.execute("SELECT maint.unregister_partitioned_table(%s)", (events,)).fetchone()[0] is True
+    assert db.execute("SELECT maint.unregister_partitioned_table(%s)", (events,)).fetchone()[0] is False
+    assert partitions(events) == before
+    assert db.execute("SELECT count(*) FROM maint.maintain_partitions()").fetchone()[0] == 0
+    with pytest.raises(psycopg.errors.NoDataFound):
+        db.execute("SELECT * FROM maint.maintain_partitions(%s)", (events,))
+
+
+def test_a_registered_table_dropped_without_unregistering_is_skipped_not_fatal(db, events):
+    db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 1)", (events,))
+    db.execute("DROP TABLE core.test_events")
+    rows = db.execute("SELECT action, detail FROM maint.maintain_partitions()").fetchall()
+    assert len(rows) == 1 and rows[0][0] == "skip" and "unregister_partitioned_table" in rows[0][1]
+
+
+def test_registering_again_updates_the_policy_but_not_the_interval(db, events):
+    db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 1)", (events,))
+    rows = db.execute("SELECT action FROM maint.register_partitioned_table(%s, 'month', 2, '1 year', 'detach')",
+                      (events,)).fetchall()
+    assert rows == [("update",), ("create",)]
+    assert db.execute("SELECT premake, retention_action, updated_at >= created_at FROM maint.partition_policies"
+                      " WHERE parent = %s::regclass", (events,)).fetchone() == (2, "detach", True)
+    with pytest.raises(psycopg.errors.InvalidParameterValue):
+        db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'day')", (events,))
