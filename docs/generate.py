@@ -67,7 +67,7 @@ AREA_RULES = [
     ("ops", r"(^|_)(audit|logs?|config|configuration|settings?|feature_flags?|secrets?|parameters?)(_|$)",
      "audit-logs-and-configuration"),
     ("ops", r"(^|_)(process|processes|executions?|runs?|jobs?|metrics?|alerts?|analytics?|dashboards?|reports?|"
-            r"health|usage|stats?|statistics|incidents?|kpis?|sessions?|costs?|latenc(y|ies)|errors?)(_|$)",
+            r"health|usage|stats?|statistics|incidents?|kpis?|sessions?|costs?|latenc(y|ies)|errors?|tools?|endpoints?)(_|$)",
      "operations-and-analytics"),
     ("maint", r".", "audit-logs-and-configuration"),
     ("util", r".", "audit-logs-and-configuration"),
