@@ -1,0 +1,735 @@
+#!/usr/bin/env python3
+"""assistant-db benchmark: the hot paths of the schema beside baselines measured in the same run.
+
+    make bench                      # default scale: ~1M messages, 10k conversations, 1k users
+    make bench SCALE=0.1            # a tenth of it
+    .venv/bin/python bench/bench.py --messages 5000000 --duration 30
+
+What it does, on a private cluster started for the run (the project's postgresql.conf, the
+machine's PostgreSQL or PG_BIN/PG), into a database migrated by runner.py:
+
+1. loads the newest tenth of a synthetic history (Portuguese messages, see bench/sql/), the same
+   rows into the schema (core.messages, through its triggers), into a bare table (the physical
+   limit) and into the chat-history table of langchain-postgres (the peer);
+2. measures what must not grow with history (latest page, dashboards) at that tenth;
+3. loads the other nine tenths (older history), measures the same again, then search, ingest
+   (one message per transaction with pgbench, and 10,000-row multi-row INSERT batches) and retention;
+4. prints a table of every figure beside its baselines, the ratios and the targets, and writes
+   the same as JSON (bench/out/results.json) and Markdown (bench/out/results.md).
+
+Latencies come from pgbench's per-transaction logs (-l): no Python between the client and the
+server. Every figure is a ratio of two measurements of this run on this machine.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+import psycopg  # noqa: E402
+
+import runner  # noqa: E402
+
+PGBENCH = BENCH / "pgbench"
+SQL = BENCH / "sql"
+
+# the targets of the issue, each a ratio measured in one run
+TARGETS = {
+    "single_ingest": ("schema / bare throughput", ">=", 0.8),
+    "batch_ingest": ("schema / (bare + tsvector) time", "<=", 1.3),
+    "latest_page_flat": ("p95 whole / p95 tenth", "<=", 1.2),
+    "latest_page_vs_peer": ("schema / peer p95 (1,000-message conversation)", "<", 1.0),
+    "search": ("ILIKE / full-text time (median)", ">=", 100.0),
+    "retention": ("DELETE / partition drop time", ">=", 100.0),
+    "dashboards": ("worst view: whole / tenth time", "<=", 1.5),
+}
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], p: float) -> float:
+    """p-th percentile (nearest rank) of values."""
+    if not values:
+        return float("nan")
+    v = sorted(values)
+    return v[min(len(v) - 1, max(0, int(round(p / 100.0 * len(v) + 0.5)) - 1))]
+
+
+def scale_of(args, conversations: int) -> float:
+    return conversations / 10000.0
+
+
+def ratio(a: float, b: float) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.results: dict = {"sections": {}, "targets": []}
+        self.tmp: Path | None = None
+        self.cluster: runner.LocalCluster | None = None
+        self.work = Path(args.workdir) if args.workdir else None
+
+    # ---- cluster -------------------------------------------------------------------------------
+    def start(self) -> None:
+        base = os.environ.get("BENCH_TMPDIR") or None
+        self.tmp = Path(tempfile.mkdtemp(prefix="assistant-db-bench-", dir=base))
+        # the server runs as an unprivileged OS user when we are root: it must traverse this
+        os.chmod(self.tmp, 0o755)
+        self.work = self.work or (self.tmp / "work")
+        self.work.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.work, 0o777)
+        self.cluster = runner.LocalCluster(root=self.tmp / "cluster", port=free_port(),
+                                           conf=ROOT / "postgresql.conf",
+                                           extra_options=self.args.pg_options or "")
+        out = open(os.devnull, "w")
+        log(f"private cluster in {self.cluster.root} (PostgreSQL {runner.pg_major(self.cluster.bin)}, "
+            f"{self.cluster.bin}), port {self.cluster.port}")
+        self.cluster.init(out=out)
+        self.cluster.start(out=out)
+        self.cluster.ensure_database("bench")
+        self.url = self.cluster.url("bench")
+        self.env = dict(os.environ, PGHOST=str(self.cluster.socket_dir), PGPORT=str(self.cluster.port),
+                        PGUSER="postgres", PGDATABASE="bench")
+        self.env.pop("PGOPTIONS", None)
+        self.conn = psycopg.connect(self.url, autocommit=True)
+
+    def stop(self) -> None:
+        if self.cluster is None:
+            return
+        try:
+            self.conn.close()
+        except Exception:
+            pass
+        if self.args.keep:
+            log(f"kept the cluster running: {self.url}")
+            return
+        try:
+            self.cluster.stop(out=open(os.devnull, "w"))
+        finally:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def migrate(self) -> None:
+        target = runner.DatabaseTarget.parse(self.url)
+        r = runner.Runner(target, runner.Project(ROOT), out=open(os.devnull, "w"),
+                          statement_timeout="0")
+        try:
+            # yoyo echoes the result of a migration's SELECT on stdout: keep the report clean
+            with contextlib.redirect_stdout(open(os.devnull, "w")):
+                r.apply()
+            seeds = sorted((ROOT / "seeds" / "default").glob("*.sql"))
+            if seeds:
+                r.seed(seeds)
+        finally:
+            r.close()
+
+    # ---- helpers -------------------------------------------------------------------------------
+    def q(self, sql: str, params=None):
+        cur = self.conn.execute(sql, params)
+        return cur.fetchall() if cur.description else None
+
+    def q1(self, sql: str, params=None):
+        rows = self.q(sql, params)
+        return rows[0][0] if rows else None
+
+    def run_sql_file(self, path: Path) -> None:
+        self.conn.execute(path.read_text(encoding="utf-8"))
+
+    def timed(self, sql: str, params=None, conn=None) -> float:
+        conn = conn or self.conn
+        t0 = time.perf_counter()
+        cur = conn.execute(sql, params)
+        if cur.description:
+            cur.fetchall()
+        return time.perf_counter() - t0
+
+    def pgbench(self, script, *, clients: int = 1, duration: float, role: str, defines: dict,
+                latencies: bool = False) -> dict:
+        """One pgbench run: tps, and per-transaction latencies (ms) from its log when asked."""
+        path = script if isinstance(script, Path) else PGBENCH / f"{script}.sql"
+        logdir = self.work / f"pgbench-{path.stem}-{time.time_ns()}"
+        logdir.mkdir()
+        os.chmod(logdir, 0o777)
+        cmd = [str(self.cluster.bin / "pgbench"), "-n", "-M", "prepared", "-c", str(clients),
+               "-j", str(min(clients, self.args.threads)), "-T", str(max(1, int(round(duration)))),
+               "-f", str(path)]
+        for k, v in defines.items():
+            cmd += ["-D", f"{k}={v}"]
+        if latencies:
+            cmd += ["-l", f"--log-prefix={logdir / 'tx'}"]
+        env = dict(self.env, PGOPTIONS=f"-c role={role}")
+        proc = subprocess.run(cmd, cwd=logdir, env=env, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"pgbench {script} failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
+        m = re.search(r"tps = ([\d.]+) \((?:without initial connection time|excluding connections establishing)",
+                      proc.stdout)
+        failed = re.search(r"number of failed transactions: (\d+)", proc.stdout)
+        res = {"tps": float(m.group(1)) if m else None,
+               "transactions": int(re.search(r"number of transactions actually processed: (\d+)", proc.stdout).group(1)),
+               "failed": int(failed.group(1)) if failed else 0}
+        if latencies:
+            lat = []
+            for f in logdir.glob("tx*"):
+                for line in f.read_text().splitlines():
+                    parts = line.split()
+                    if len(parts) >= 3 and parts[2].isdigit():
+                        lat.append(int(parts[2]) / 1000.0)
+            res["p50_ms"] = round(pct(lat, 50), 4)
+            res["p95_ms"] = round(pct(lat, 95), 4)
+            res["mean_ms"] = round(statistics.fmean(lat), 4) if lat else None
+            res["samples"] = len(lat)
+        shutil.rmtree(logdir, ignore_errors=True)
+        return res
+
+    # ---- data set ------------------------------------------------------------------------------
+    def plan(self) -> None:
+        a = self.args
+        if a.messages:
+            conversations = max(20, int(round(a.messages / 104.5)))
+        else:
+            conversations = max(20, int(round(10000 * a.scale)))
+        users = max(2, conversations // 10)
+        long_step = min(200, conversations)
+        t_end = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) - dt.timedelta(minutes=10)
+        self.p = {
+            "users": users, "conversations": conversations, "history_days": a.history_days,
+            "long_step": long_step, "n_long": conversations // long_step,
+            "t_end": t_end.isoformat(),
+            # the newest tenth: conversations k_lo..k_hi (k orders conversations by last message)
+            "k_lo": conversations - conversations // 10 + 1, "k_hi": conversations,
+        }
+        # operations volumes a day (API metrics are kept 90 days, system logs 30)
+        self.p["exec_per_day"] = max(24, int(round(2000 * scale_of(a, conversations))))
+        self.p["api_per_day"] = max(24, int(round(10000 * scale_of(a, conversations))))
+        self.p["logs_per_day"] = max(1000, int(round(a.logs_per_day * scale_of(a, conversations))))
+        # the user with the most messages (the owner of the most 1,000-message conversations)
+        owners: dict[int, int] = {}
+        for j in range(1, self.p["n_long"] + 1):
+            u = 1 + (j * long_step - 1) % users
+            owners[u] = owners.get(u, 0) + 1
+        self.p["heavy_user"] = max(owners, key=owners.get)
+
+    def setup_schema(self) -> None:
+        self.q("CREATE SCHEMA bench")
+        self.run_sql_file(SQL / "corpus.sql")
+        self.run_sql_file(SQL / "setup.sql")
+        self.has_ops = self.q1("SELECT to_regclass('ops.process_executions') IS NOT NULL "
+                               "AND to_regclass('ops.system_logs') IS NOT NULL")
+        if self.has_ops:
+            self.run_sql_file(SQL / "ops.sql")
+        with self.conn.transaction():
+            for k, v in self.p.items():
+                self.q("INSERT INTO bench.params (name, value) VALUES (%s, %s)", (k, str(v)))
+
+    def create_history_partitions(self, since: dt.datetime) -> None:
+        """The partitions a system running since `since` has: maintenance made them as time went."""
+        self.q("""
+            SELECT count(*) FROM (
+              SELECT maint.create_partition('core.messages'::regclass, g)
+                FROM generate_series(date_trunc('month', %s::timestamptz), now(), interval '1 month') AS g) s""",
+               (since,))
+
+    def load(self, lo: int, hi: int) -> int:
+        """Conversations lo..hi and their messages, into the schema and both baselines."""
+        t0 = time.perf_counter()
+        self.q("TRUNCATE bench.src")
+        n = self.q1("SELECT bench.generate_messages(%s, %s)", (lo, hi))
+        since = self.q1("SELECT min(created_at) FROM bench.src")
+        self.create_history_partitions(since)
+        self.q("SET synchronous_commit = off")
+        self.q("SET maintenance_work_mem = '256MB'")
+        # conversations first (the messages' foreign key), as apps create them
+        self.q("""
+            INSERT INTO core.conversations (user_id, id, name, started_at, created_at)
+            SELECT s.user_id, s.conversation_id, 'Conversa ' || s.k, min(s.created_at), min(s.created_at)
+              FROM bench.src AS s GROUP BY s.k, s.user_id, s.conversation_id ORDER BY s.k""")
+        # in the order time wrote them: heap order is arrival order, as in production
+        self.q("""
+            INSERT INTO core.messages (user_id, conversation_id, created_at, role, content, agent)
+            SELECT user_id, conversation_id, created_at, role::core.message_role, content, agent
+              FROM bench.src ORDER BY created_at""")
+        self.q("""
+            INSERT INTO bench.bare_messages (conversation_id, role, content, created_at)
+            SELECT conversation_id, role, content, created_at FROM bench.src ORDER BY created_at""")
+        self.q("""
+            INSERT INTO bench.peer_messages (session_id, message, created_at)
+            SELECT conversation_id, bench.peer_message(role, content), created_at FROM bench.src ORDER BY created_at""")
+        self.q("RESET synchronous_commit")
+        # steady state: autovacuum has visited (visibility map, GIN pending lists, statistics)
+        for t in ("core.messages", "core.conversations", "core.users", "bench.bare_messages", "bench.peer_messages"):
+            self.q(f"VACUUM (ANALYZE) {t}")
+        self.q("CHECKPOINT")
+        log(f"loaded conversations {lo}..{hi}: {n} messages in {time.perf_counter() - t0:.1f}s")
+        return n
+
+    def load_ops(self, tag: str, newest: bool) -> None:
+        """The operations history of the newest tenth (newest=True) or of the nine older tenths."""
+        if not self.has_ops:
+            return
+        t0 = time.perf_counter()
+        h = self.p["history_days"]
+        span = ("now() - %s * interval '1 day'", "now()") if newest else \
+            ("now() - %s * interval '1 day'", "now() - %s * interval '1 day'")
+        args = (h / 10.0,) if newest else (h, h / 10.0)
+        n = self.q1(f"""SELECT bench.load_ops(%s, {span[0]}, {span[1]}, %s, %s, now() - interval '90 days')""",
+                    (tag, *args, self.p["exec_per_day"], self.p["api_per_day"]))
+        for t in ("ops.process_executions", "ops.api_metrics", "ops.alerts", "ops.tool_usage_hourly", "ops.ai_metrics"):
+            self.q(f"VACUUM (ANALYZE) {t}")
+        log(f"loaded operations history ({'newest tenth' if newest else 'older nine tenths'}): {n} executions "
+            f"in {time.perf_counter() - t0:.1f}s")
+
+    DASHBOARD_VIEWS = ("active_processes", "process_success_rate_24h", "endpoint_response_times_1h",
+                       "unresolved_alerts", "unresolved_alerts_by_severity", "tool_usage_7d", "ai_metrics_by_period")
+
+    def dashboards(self, phase: str) -> dict:
+        if not self.has_ops:
+            return {}
+        out = {}
+        for v in self.DASHBOARD_VIEWS:
+            if not self.q1("SELECT to_regclass(%s) IS NOT NULL", (f"api.{v}",)):
+                continue
+            script = self.work / f"view_{v}.sql"
+            script.write_text(f"-- dashboard view api.{v}, as an operator's dashboard reads it\nSELECT * FROM api.{v};\n")
+            r = self.pgbench(script, duration=max(1.0, self.args.duration / 2), role="assistant_readonly",
+                             latencies=True, defines={})
+            out[v] = r
+        log(f"dashboards ({phase}): " + ", ".join(f"{v} {r['p50_ms']} ms" for v, r in out.items()))
+        return out
+
+    def retention(self) -> dict:
+        """One day of system logs: DELETE of its rows vs maint.apply_retention dropping its partition."""
+        if not self.has_ops:
+            return {}
+        n = self.p["logs_per_day"]
+        keep_day = "date_trunc('day', now()) - interval '2 days'"
+        old_day = "date_trunc('day', now()) - interval '40 days'"
+        self.q(f"SELECT bench.load_logs({keep_day}, %s)", (n,))
+        self.q(f"SELECT bench.load_logs({old_day}, %s)", (n,))
+        self.q("VACUUM (ANALYZE) ops.system_logs")
+        rows = self.q1(f"SELECT count(*) FROM ops.system_logs WHERE logged_at >= {old_day} AND logged_at < {old_day} + interval '1 day'")
+        self.q("CHECKPOINT")
+        t_delete = self.timed(f"DELETE FROM ops.system_logs WHERE logged_at >= {keep_day} AND logged_at < {keep_day} + interval '1 day'")
+        t_vacuum = self.timed("VACUUM ops.system_logs")
+        self.q("CHECKPOINT")
+        t0 = time.perf_counter()
+        done = self.q("SELECT action, partition FROM maint.apply_retention('ops.system_logs'::regclass)")
+        t_drop = time.perf_counter() - t0
+        dropped = [p for a, p in done if a in ("drop", "dropped")]
+        left = self.q1(f"SELECT count(*) FROM ops.system_logs WHERE logged_at >= {old_day} AND logged_at < {old_day} + interval '1 day'")
+        if left:
+            raise RuntimeError(f"apply_retention left {left} rows of the expired day: {done}")
+        res = {"rows": rows, "delete_ms": round(t_delete * 1000, 2), "vacuum_after_delete_ms": round(t_vacuum * 1000, 2),
+               "drop_ms": round(t_drop * 1000, 2), "retention_actions": [list(r) for r in done],
+               "ratio_delete_vs_drop": ratio(t_delete, t_drop),
+               "ratio_delete_and_vacuum_vs_drop": ratio(t_delete + t_vacuum, t_drop)}
+        log(f"retention, {rows} rows: DELETE {res['delete_ms']} ms (+ VACUUM {res['vacuum_after_delete_ms']} ms), "
+            f"partition drop {res['drop_ms']} ms")
+        return res
+
+    def users_insert(self) -> None:
+        self.q("""
+            INSERT INTO core.users (id, name, email, created_at)
+            SELECT bench.user_uuid(u), 'Usuário ' || u, 'usuario' || u || '@escola.example',
+                   bench.param('t_end')::timestamptz - bench.param('history_days')::int * interval '1 day'
+              FROM generate_series(1, bench.param('users')::int) AS u""")
+
+    # ---- measurements --------------------------------------------------------------------------
+    def latest_page(self, phase: str) -> dict:
+        d = self.args.duration
+        r = self.pgbench("page_schema", duration=d, role="assistant_app", latencies=True,
+                         defines={"k_lo": self.p["k_lo"], "k_hi": self.p["k_hi"], "users": self.p["users"]})
+        log(f"latest page ({phase}): p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, {r['samples']} calls")
+        return r
+
+    def page_vs_peer(self) -> dict:
+        d = self.args.duration
+        defs = {"long_step": self.p["long_step"], "n_long": self.p["n_long"], "users": self.p["users"]}
+        schema = self.pgbench("page_schema_long", duration=d, role="assistant_app", latencies=True, defines=defs)
+        peer = self.pgbench("page_peer_long", duration=d, role="assistant_service", latencies=True, defines=defs)
+        log(f"1,000-message conversation: schema page p95 {schema['p95_ms']} ms, peer p95 {peer['p95_ms']} ms")
+        return {"schema": schema, "peer": peer}
+
+    def search(self) -> dict:
+        d = self.args.duration
+        out = {}
+        n_terms = self.q1("SELECT count(*) FROM bench.search_terms")
+        for who, lo, hi in (("typical_user", 1, self.p["users"]),
+                            ("heaviest_user", self.p["heavy_user"], self.p["heavy_user"])):
+            defs = {"u_lo": lo, "u_hi": hi, "n_terms": n_terms}
+            fts = self.pgbench("search_fts", duration=d, role="assistant_app", latencies=True, defines=defs)
+            ilike = self.pgbench("search_ilike", duration=d, role="assistant_app", latencies=True, defines=defs)
+            rows = self.q1("SELECT count(*) FROM core.messages WHERE user_id = bench.user_uuid(%s)",
+                           (self.p["heavy_user"],)) if who == "heaviest_user" else \
+                self.q1("SELECT round(count(*)::numeric / %s) FROM core.messages", (self.p["users"],))
+            out[who] = {"messages_of_user": int(rows), "fts": fts, "ilike": ilike,
+                        "ratio_p50": ratio(ilike["p50_ms"], fts["p50_ms"]),
+                        "ratio_p95": ratio(ilike["p95_ms"], fts["p95_ms"])}
+            log(f"search ({who}, {rows} messages): full-text p50 {fts['p50_ms']} ms, ILIKE p50 {ilike['p50_ms']} ms")
+        return out
+
+    def single_ingest(self) -> dict:
+        a = self.args
+        defs = {"k_lo": self.p["k_lo"], "k_hi": self.p["k_hi"], "users": self.p["users"]}
+        runs: dict[str, list[float]] = {"bare": [], "peer": [], "schema": [], "schema_app": []}
+        roles = {"bare": "assistant_service", "peer": "assistant_service", "schema": "assistant_service",
+                 "schema_app": "assistant_app"}
+        scripts = {"bare": "ingest_bare", "peer": "ingest_peer", "schema": "ingest_schema", "schema_app": "ingest_app"}
+        for rnd in range(a.rounds):
+            order = list(runs) if rnd % 2 == 0 else list(reversed(runs))
+            for name in order:
+                self.q("CHECKPOINT")
+                r = self.pgbench(scripts[name], clients=a.clients, duration=a.duration, role=roles[name], defines=defs)
+                if r["failed"]:
+                    raise RuntimeError(f"{name}: {r['failed']} failed transactions")
+                runs[name].append(r["tps"])
+        res = {name: {"tps_runs": v, "tps": round(statistics.median(v), 1)} for name, v in runs.items()}
+        res["clients"] = a.clients
+        res["ratio_schema_vs_bare"] = ratio(res["schema"]["tps"], res["bare"]["tps"])
+        res["ratio_schema_app_vs_bare"] = ratio(res["schema_app"]["tps"], res["bare"]["tps"])
+        res["ratio_schema_vs_peer"] = ratio(res["schema"]["tps"], res["peer"]["tps"])
+        log("single ingest tps: " + ", ".join(f"{n} {res[n]['tps']}" for n in runs))
+        return res
+
+    def batch_rows(self, batch: int, seed: int) -> dict[str, list]:
+        """One batch of `batch` messages over 100 recent conversations, as column arrays."""
+        rnd = random.Random(seed)
+        texts = self.texts
+        now = dt.datetime.now(dt.timezone.utc)
+        convs = [rnd.randint(self.p["k_lo"], self.p["k_hi"]) for _ in range(100)]
+        cols: dict[str, list] = {"user_id": [], "conversation_id": [], "role": [], "content": [], "created_at": [],
+                                 "peer": []}
+        for i in range(batch):
+            k = convs[i % len(convs)]
+            u = 1 + (k - 1) % self.p["users"]
+            role, content = texts[rnd.randrange(len(texts))]
+            cols["user_id"].append(self.user_ids[u])
+            cols["conversation_id"].append(self.conv_id(k))
+            cols["role"].append(role)
+            cols["content"].append(content)
+            cols["created_at"].append(now - dt.timedelta(milliseconds=batch - i))
+            kind = "human" if role == "user" else "ai"
+            cols["peer"].append(json.dumps({"type": kind, "data": {
+                "content": content, "additional_kwargs": {}, "response_metadata": {}, "type": kind,
+                "name": None, "id": None, "example": False}}, ensure_ascii=False))
+        return cols
+
+    def conv_id(self, k: int) -> str:
+        return self.conv_ids.setdefault(k, self.q1("SELECT bench.conv_uuid(%s)::text", (k,)))
+
+    def batch_ingest(self) -> dict:
+        a = self.args
+        self.texts = self.q("SELECT role, content FROM bench.texts ORDER BY id")
+        self.user_ids = dict(self.q("SELECT u, bench.user_uuid(u)::text FROM generate_series(1, %s) AS u",
+                                    (self.p["users"],)))
+        self.conv_ids = {}
+        # the schema's own tsvector expression: the irreducible work of its full-text search
+        tsv = self.q1("""
+            SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
+              JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+             WHERE d.adrelid = 'core.messages'::regclass AND a.attname = 'search_vector'""") \
+            or "to_tsvector('core.portuguese_unaccent'::regconfig, content)"
+        svc = psycopg.connect(self.url, autocommit=True)
+        svc.execute("SET ROLE assistant_service")
+        times: dict[str, list[float]] = {"bare": [], "tsvector": [], "schema": [], "peer": []}
+        # One statement per batch, the same for every target: INSERT ... SELECT FROM unnest(arrays),
+        # a multi-row INSERT with one parameter per column. (COPY FROM is refused on a table with
+        # row-level security, which core.messages has, for every role but its owner.)
+        insert_sql = {
+            "schema": "INSERT INTO core.messages (user_id, conversation_id, role, content, created_at) "
+                      "SELECT * FROM unnest(%(user_id)s::uuid[], %(conversation_id)s::uuid[], "
+                      "%(role)s::core.message_role[], %(content)s::text[], %(created_at)s::timestamptz[])",
+            "bare": "INSERT INTO bench.bare_messages (conversation_id, role, content, created_at) "
+                    "SELECT * FROM unnest(%(conversation_id)s::uuid[], %(role)s::text[], %(content)s::text[], "
+                    "%(created_at)s::timestamptz[])",
+            "peer": "INSERT INTO bench.peer_messages (session_id, message, created_at) "
+                    "SELECT * FROM unnest(%(conversation_id)s::uuid[], %(peer)s::jsonb[], %(created_at)s::timestamptz[])",
+        }
+        try:
+            for rnd in range(a.batch_rounds):
+                data = self.batch_rows(a.batch_size, seed=rnd)
+                order = ["bare", "schema", "peer"] if rnd % 2 == 0 else ["peer", "schema", "bare"]
+                for name in order:
+                    self.q("CHECKPOINT")
+                    last = self.q1("SELECT coalesce(max(id), 0) FROM bench.bare_messages") if name == "bare" else None
+                    t0 = time.perf_counter()
+                    svc.execute(insert_sql[name], data)
+                    times[name].append(time.perf_counter() - t0)
+                    if name == "bare":
+                        # computing the tsvector of the same rows, nothing stored
+                        t0 = time.perf_counter()
+                        svc.execute(f"SELECT sum(length({tsv})) FROM bench.bare_messages WHERE id > %s", (last,)).fetchall()
+                        times["tsvector"].append(time.perf_counter() - t0)
+        finally:
+            svc.close()
+        med = {n: statistics.median(v) * 1000 for n, v in times.items()}
+        res = {n: {"ms_runs": [round(x * 1000, 2) for x in v], "ms": round(med[n], 2)} for n, v in times.items()}
+        res["rows"] = a.batch_size
+        res["bare_plus_tsvector_ms"] = round(med["bare"] + med["tsvector"], 2)
+        res["ratio_schema_vs_bare"] = ratio(med["schema"], med["bare"])
+        res["ratio_schema_vs_bare_plus_tsvector"] = ratio(med["schema"], med["bare"] + med["tsvector"])
+        res["ratio_schema_vs_peer"] = ratio(med["schema"], med["peer"])
+        res["tsvector_expression"] = tsv
+        log("batch ingest ms: " + ", ".join(f"{n} {res[n]['ms']}" for n in times))
+        return res
+
+    # ---- orchestration -------------------------------------------------------------------------
+    def run(self) -> dict:
+        a = self.args
+        t_start = time.time()
+        self.start()
+        try:
+            log("migrating")
+            self.migrate()
+            self.plan()
+            self.setup_schema()
+            self.users_insert()
+            log(f"data set: {self.p['conversations']} conversations of {self.p['users']} users over "
+                f"{self.p['history_days']} days ({self.p['n_long']} of 1,000 messages)")
+            n1 = self.load(self.p["k_lo"], self.p["k_hi"])
+            self.load_ops("p1", newest=True)
+            page_tenth = self.latest_page("one tenth")
+            dash_tenth = self.dashboards("one tenth")
+            n2 = self.load(1, self.p["k_lo"] - 1)
+            self.load_ops("p2", newest=False)
+            page_whole = self.latest_page("whole")
+            dash_whole = self.dashboards("whole")
+            views = {v: {"tenth_ms": dash_tenth[v]["p50_ms"], "whole_ms": dash_whole[v]["p50_ms"],
+                         "tenth_p95_ms": dash_tenth[v]["p95_ms"], "whole_p95_ms": dash_whole[v]["p95_ms"],
+                         "ratio": ratio(dash_whole[v]["p50_ms"], dash_tenth[v]["p50_ms"])}
+                     for v in dash_tenth if v in dash_whole}
+            self.results["sections"]["dashboards"] = {
+                "views": views, "measure": "median (p50) time of SELECT * FROM the view, pgbench -M prepared, 1 client",
+                "worst_ratio_whole_vs_tenth": max((x["ratio"] for x in views.values() if x["ratio"]), default=None),
+            }
+            self.results["sections"]["latest_page"] = {
+                "tenth": page_tenth, "whole": page_whole,
+                "ratio_p95_whole_vs_tenth": ratio(page_whole["p95_ms"], page_tenth["p95_ms"]),
+                "ratio_p50_whole_vs_tenth": ratio(page_whole["p50_ms"], page_tenth["p50_ms"]),
+                "messages_tenth": n1, "messages_whole": n1 + n2,
+            }
+            vs = self.page_vs_peer()
+            self.results["sections"]["latest_page"]["long_conversation"] = vs
+            self.results["sections"]["latest_page"]["ratio_p95_schema_vs_peer"] = ratio(
+                vs["schema"]["p95_ms"], vs["peer"]["p95_ms"])
+            self.results["sections"]["search"] = self.search()
+            self.results["sections"]["single_ingest"] = self.single_ingest()
+            self.results["sections"]["batch_ingest"] = self.batch_ingest()
+            self.results["sections"]["retention"] = self.retention()
+            self.results["meta"] = self.meta(n1 + n2, time.time() - t_start)
+            self.evaluate()
+            return self.results
+        finally:
+            self.stop()
+
+    def meta(self, messages: int, seconds: float) -> dict:
+        cpu = ""
+        try:
+            for line in Path("/proc/cpuinfo").read_text().splitlines():
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+        except OSError:
+            pass
+        mem = ""
+        try:
+            kb = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1))
+            mem = f"{kb / 1024 / 1024:.1f} GiB"
+        except (OSError, AttributeError):
+            pass
+        return {
+            "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "machine": {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "kernel": platform.release(),
+                        "load_average": os.getloadavg()},
+            "postgresql": self.q1("SELECT version()"),
+            "settings": dict(self.q("""SELECT name, setting FROM pg_settings WHERE name IN
+                ('shared_buffers','work_mem','synchronous_commit','fsync','max_wal_size','log_statement','wal_compression')""")),
+            "data_set": {**self.p, "messages": messages},
+            "duration_s": self.args.duration, "rounds": self.args.rounds, "clients": self.args.clients,
+            "run_seconds": round(seconds, 1),
+        }
+
+    def evaluate(self) -> None:
+        s = self.results["sections"]
+        got = {
+            "single_ingest": s.get("single_ingest", {}).get("ratio_schema_vs_bare"),
+            "batch_ingest": s.get("batch_ingest", {}).get("ratio_schema_vs_bare_plus_tsvector"),
+            "latest_page_flat": s.get("latest_page", {}).get("ratio_p95_whole_vs_tenth"),
+            "latest_page_vs_peer": s.get("latest_page", {}).get("ratio_p95_schema_vs_peer"),
+            "search": s.get("search", {}).get("typical_user", {}).get("ratio_p50"),
+            "retention": s.get("retention", {}).get("ratio_delete_vs_drop"),
+            "dashboards": s.get("dashboards", {}).get("worst_ratio_whole_vs_tenth"),
+        }
+        for key, (what, op, bound) in TARGETS.items():
+            v = got.get(key)
+            met = None if v is None else {">=": v >= bound, "<=": v <= bound, "<": v < bound}[op]
+            self.results["targets"].append({"target": key, "measure": what, "ratio": v,
+                                            "goal": f"{op} {bound}", "met": met})
+
+
+# ---- report ----------------------------------------------------------------------------------
+def fmt(v, unit="") -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float):
+        v = f"{v:,.3f}" if abs(v) < 10 else f"{v:,.1f}"
+    return f"{v}{unit}"
+
+
+def table_rows(res: dict) -> list[tuple]:
+    s = res["sections"]
+    rows: list[tuple] = []
+    si = s.get("single_ingest")
+    if si:
+        rows.append(("1 single-message ingest (tps, %d clients)" % si["clients"], fmt(si["schema"]["tps"]),
+                     f"bare {fmt(si['bare']['tps'])}; peer {fmt(si['peer']['tps'])}",
+                     f"{fmt(si['ratio_schema_vs_bare'])}x bare; {fmt(si['ratio_schema_vs_peer'])}x peer", ">= 0.8x bare"))
+        rows.append(("  same, as the app (api.messages, RLS)", fmt(si["schema_app"]["tps"]), f"bare {fmt(si['bare']['tps'])}",
+                     f"{fmt(si['ratio_schema_app_vs_bare'])}x bare", ""))
+    bi = s.get("batch_ingest")
+    if bi:
+        rows.append((f"2 batch ingest, {bi['rows']:,}-row INSERT (ms)", fmt(bi["schema"]["ms"]),
+                     f"bare {fmt(bi['bare']['ms'])} + tsvector {fmt(bi['tsvector']['ms'])} = {fmt(bi['bare_plus_tsvector_ms'])}; peer {fmt(bi['peer']['ms'])}",
+                     f"{fmt(bi['ratio_schema_vs_bare_plus_tsvector'])}x (bare+tsv); {fmt(bi['ratio_schema_vs_bare'])}x bare",
+                     "<= 1.3x (bare+tsv)"))
+    lp = s.get("latest_page")
+    if lp:
+        rows.append(("3 latest page (50): p50 / p95 ms", f"whole {fmt(lp['whole']['p50_ms'])} / {fmt(lp['whole']['p95_ms'])}",
+                     f"tenth {fmt(lp['tenth']['p50_ms'])} / {fmt(lp['tenth']['p95_ms'])}",
+                     f"{fmt(lp['ratio_p95_whole_vs_tenth'])}x (p95)", "<= 1.2x"))
+        if "long_conversation" in lp:
+            lc = lp["long_conversation"]
+            rows.append(("  1,000-message conversation: p50 / p95 ms",
+                         f"{fmt(lc['schema']['p50_ms'])} / {fmt(lc['schema']['p95_ms'])}",
+                         f"peer {fmt(lc['peer']['p50_ms'])} / {fmt(lc['peer']['p95_ms'])}",
+                         f"{fmt(lp['ratio_p95_schema_vs_peer'])}x peer (p95)", "< 1x peer"))
+    se = s.get("search")
+    if se:
+        for who in ("typical_user", "heaviest_user"):
+            x = se.get(who)
+            if not x:
+                continue
+            rows.append((f"4 search, {who.replace('_', ' ')} ({x['messages_of_user']:,} msgs): p50 / p95 ms",
+                         f"{fmt(x['fts']['p50_ms'])} / {fmt(x['fts']['p95_ms'])}",
+                         f"ILIKE {fmt(x['ilike']['p50_ms'])} / {fmt(x['ilike']['p95_ms'])}",
+                         f"{fmt(x['ratio_p50'])}x faster (p50)", ">= 100x" if who == "typical_user" else ""))
+    re_ = s.get("retention")
+    if re_:
+        rows.append((f"5 retention, one day ({re_['rows']:,} log rows) (ms)", f"drop {fmt(re_['drop_ms'])}",
+                     f"DELETE {fmt(re_['delete_ms'])}", f"{fmt(re_['ratio_delete_vs_drop'])}x faster", ">= 100x"))
+    db = s.get("dashboards")
+    if db:
+        for name, v in db["views"].items():
+            rows.append((f"6 {name} (ms)", f"whole {fmt(v['whole_ms'])}", f"tenth {fmt(v['tenth_ms'])}",
+                         f"{fmt(v['ratio'])}x", "<= 1.5x"))
+    return rows
+
+
+def render_text(res: dict) -> str:
+    head = ("measure", "schema", "baseline(s), same run", "ratio", "target")
+    rows = [head] + table_rows(res)
+    widths = [max(len(str(r[i])) for r in rows) for i in range(5)]
+    lines = []
+    for n, r in enumerate(rows):
+        lines.append("  ".join(str(c).ljust(widths[i]) for i, c in enumerate(r)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    lines.append("")
+    for t in res["targets"]:
+        mark = {True: "met", False: "MISSED", None: "not measured"}[t["met"]]
+        lines.append(f"target {t['target']:<20} {t['measure']:<48} {fmt(t['ratio']):>10}  goal {t['goal']:<8} {mark}")
+    return "\n".join(lines)
+
+
+def render_markdown(res: dict) -> str:
+    m = res.get("meta", {})
+    ds = m.get("data_set", {})
+    mach = m.get("machine", {})
+    out = [f"Run of {m.get('date', '?')} — {ds.get('messages', 0):,} messages, {ds.get('conversations', 0):,} "
+           f"conversations, {ds.get('users', 0):,} users over {ds.get('history_days')} days; "
+           f"{mach.get('nproc')} CPUs ({mach.get('cpu')}), {mach.get('memory')} RAM; {m.get('postgresql', '').split(' on ')[0]}; "
+           f"pgbench {m.get('duration_s')} s per run, median of {m.get('rounds')} rounds, {m.get('clients')} clients for ingest.", "",
+           "| measure | schema | baseline(s), same run | ratio | target |", "|---|---|---|---|---|"]
+    for r in table_rows(res):
+        out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |")
+    out += ["", "| target | measure | ratio | goal | result |", "|---|---|---|---|---|"]
+    for t in res["targets"]:
+        mark = {True: "met", False: "**missed**", None: "not measured"}[t["met"]]
+        out.append(f"| {t['target']} | {t['measure']} | {fmt(t['ratio'])} | {t['goal']} | {mark} |")
+    return "\n".join(out) + "\n"
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description="assistant-db benchmark (see bench/README.md)")
+    p.add_argument("--scale", type=float, default=float(os.environ.get("SCALE") or 1.0),
+                   help="1.0 = ~1M messages over 10k conversations of 1k users (env SCALE)")
+    p.add_argument("--messages", type=int, default=int(os.environ.get("MESSAGES") or 0),
+                   help="messages of the data set instead of --scale (env MESSAGES)")
+    p.add_argument("--history-days", type=int, default=365, help="days the history spans (default 365)")
+    p.add_argument("--duration", type=float, default=float(os.environ.get("DURATION") or 10),
+                   help="seconds of each pgbench run (env DURATION, default 10)")
+    p.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS") or 3),
+                   help="ingest rounds, median taken (env ROUNDS, default 3)")
+    p.add_argument("--clients", type=int, default=4, help="pgbench clients for single-message ingest (default 4)")
+    p.add_argument("--threads", type=int, default=2, help="pgbench threads (default 2)")
+    p.add_argument("--batch-size", type=int, default=10000, help="rows of a batch-ingest INSERT (default 10000)")
+    p.add_argument("--batch-rounds", type=int, default=5, help="batches per target, median taken (default 5)")
+    p.add_argument("--logs-per-day", type=int, default=200000,
+                   help="system log lines a day at SCALE=1, for the retention test (default 200000)")
+    p.add_argument("--smoke", action="store_true", help="tiny and quick: checks the benchmark runs, figures meaningless")
+    p.add_argument("--out", type=Path, default=BENCH / "out" / "results.json", help="JSON output (default bench/out/results.json)")
+    p.add_argument("--pg-options", default=os.environ.get("BENCH_PG_OPTIONS", ""),
+                   help="extra server options, e.g. '-c shared_buffers=2GB' (env BENCH_PG_OPTIONS)")
+    p.add_argument("--keep", action="store_true", help="leave the cluster running afterwards (prints its URL)")
+    p.add_argument("--workdir", help=argparse.SUPPRESS)
+    a = p.parse_args(argv)
+    if a.smoke:
+        a.scale, a.messages = 0.002, 0
+        a.duration, a.rounds, a.batch_rounds, a.batch_size = 1, 1, 1, 500
+    return a
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        res = Bench(args).run()
+    except runner.RunnerError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return exc.code
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(res, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    args.out.with_suffix(".md").write_text(render_markdown(res), encoding="utf-8")
+    print(render_text(res))
+    print(f"\nwrote {args.out} and {args.out.with_suffix('.md')}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

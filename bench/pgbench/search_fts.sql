@@ -1,0 +1,10 @@
+-- Ranked full-text search over one user's messages, as an application runs it (role
+-- assistant_app, api.search_messages: top 20 by rank, with headlines).
+\set u random(:u_lo, :u_hi)
+\set s random(1, :n_terms)
+\startpipeline
+BEGIN;
+SELECT set_config('app.user_id', bench.user_uuid(:u)::text, true);
+SELECT r.* FROM bench.search_terms AS t, api.search_messages(t.query) AS r WHERE t.id = :s;
+COMMIT;
+\endpipeline

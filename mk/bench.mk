@@ -1,0 +1,17 @@
+# make bench: the hot paths of the schema beside a bare table and langchain-postgres' chat-history
+# table, measured in one run on a private cluster (see bench/bench.py). SCALE=1 is ~1M messages
+# over 10k conversations of 1k users; MESSAGES=N instead sets the size; DURATION=s and ROUNDS=n
+# set each pgbench run. Writes bench/out/results.json and bench/out/results.md.
+
+.PHONY: bench bench-smoke
+
+SCALE ?= 1
+MESSAGES ?=
+DURATION ?= 10
+ROUNDS ?= 3
+
+bench: install ## benchmark vs baselines (SCALE=1 ~1M messages; MESSAGES=N; DURATION=s) -> bench/out/results.json
+	SCALE=$(SCALE) MESSAGES=$(MESSAGES) DURATION=$(DURATION) ROUNDS=$(ROUNDS) $(PY) bench/bench.py
+
+bench-smoke: install ## the benchmark at tiny scale, in seconds (checks it runs; figures meaningless)
+	$(PY) bench/bench.py --smoke --out bench/out/smoke.json

@@ -1,0 +1,91 @@
+"""The benchmark runs end to end at tiny scale and reports every section with numbers.
+
+No timing assertions: at this scale the figures mean nothing; the benchmark itself (make bench)
+is where speed is judged. This proves that `make bench` works on a fresh clone: the data set
+loads through the schema's real paths, every pgbench script runs against the current api, and
+the JSON carries each section, its baselines and the ratios.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def smoke_results() -> dict:
+    # the benchmark's cluster runs as an unprivileged OS user when the suite runs as root: its
+    # directory must be traversable by it (not pytest's 0700 tmp_path)
+    tmp = Path(tempfile.mkdtemp(prefix="assistant-db-bench-smoke-"))
+    os.chmod(tmp, 0o755)
+    out = tmp / "results.json"
+    env = dict(os.environ, BENCH_TMPDIR=str(tmp))
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--smoke", "--out", str(out)],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    assert "target" in proc.stdout
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def test_benchmark_reports_every_section(smoke_results):
+    assert {"single_ingest", "batch_ingest", "latest_page", "search", "retention", "dashboards"} <= set(
+        smoke_results["sections"])
+
+
+def test_single_ingest_has_throughput_of_schema_and_baselines(smoke_results):
+    s = smoke_results["sections"]["single_ingest"]
+    for name in ("schema", "schema_app", "bare", "peer"):
+        assert number(s[name]["tps"]) and s[name]["tps"] > 0, name
+    assert number(s["ratio_schema_vs_bare"]) and number(s["ratio_schema_vs_peer"])
+
+
+def test_batch_ingest_has_times_and_ratio_over_bare_plus_tsvector(smoke_results):
+    s = smoke_results["sections"]["batch_ingest"]
+    for name in ("schema", "bare", "tsvector", "peer"):
+        assert number(s[name]["ms"]), name
+    assert number(s["ratio_schema_vs_bare_plus_tsvector"])
+
+
+def test_latest_page_has_percentiles_at_both_sizes_and_vs_peer(smoke_results):
+    s = smoke_results["sections"]["latest_page"]
+    for phase in ("tenth", "whole"):
+        assert number(s[phase]["p50_ms"]) and number(s[phase]["p95_ms"]), phase
+    assert number(s["ratio_p95_whole_vs_tenth"])
+    assert number(s["ratio_p95_schema_vs_peer"])
+
+
+def test_search_compares_full_text_with_ilike(smoke_results):
+    s = smoke_results["sections"]["search"]["typical_user"]
+    assert number(s["fts"]["p50_ms"]) and number(s["ilike"]["p50_ms"])
+    assert number(s["ratio_p50"])
+
+
+def test_retention_compares_partition_drop_with_delete(smoke_results):
+    s = smoke_results["sections"]["retention"]
+    assert number(s["drop_ms"]) and number(s["delete_ms"]) and number(s["ratio_delete_vs_drop"])
+
+
+def test_dashboards_time_each_view_at_both_sizes(smoke_results):
+    views = smoke_results["sections"]["dashboards"]["views"]
+    assert views
+    for name, v in views.items():
+        assert number(v["tenth_ms"]) and number(v["whole_ms"]) and number(v["ratio"]), name
+
+
+def test_every_target_has_a_ratio(smoke_results):
+    targets = smoke_results["targets"]
+    assert len(targets) == 7
+    for t in targets:
+        assert number(t["ratio"]), t["target"]
