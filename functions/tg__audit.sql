@@ -1,6 +1,10 @@
 -- ops.tg__audit(): the one audit trigger function, attached by ops.enable_audit() as
 --   AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW
---   EXECUTE FUNCTION ops.tg__audit(<schema>, <table>, <key columns text[]>, <masked columns text[]>)
+--   EXECUTE FUNCTION ops.tg__audit(<schema>, <table>, <key columns text[]>, <masked columns text[]>
+--                                  [, <ignored columns text[]>])
+-- Ignored columns are left out of UPDATE diffs, and an UPDATE changing nothing else is not
+-- recorded: counters and access tracking that triggers maintain (message_count, access_count)
+-- would otherwise write one audit row per message or per recall.
 -- The schema and table are arguments rather than TG_TABLE_SCHEMA/TG_TABLE_NAME so that a
 -- partitioned table is recorded under its own name, not under the partition the row landed in.
 -- SECURITY DEFINER: the roles whose changes are audited have no privilege on ops.audit_log.
@@ -14,6 +18,7 @@ AS $$
 DECLARE
     v_keys   text[] := CASE WHEN TG_NARGS > 2 THEN TG_ARGV[2]::text[] ELSE '{id}'::text[] END;
     v_masked text[] := CASE WHEN TG_NARGS > 3 THEN TG_ARGV[3]::text[] ELSE '{}'::text[] END;
+    v_ignored text[] := CASE WHEN TG_NARGS > 4 THEN TG_ARGV[4]::text[] ELSE '{}'::text[] END;
     v_old jsonb;
     v_new jsonb;
     v_key jsonb;
@@ -34,7 +39,8 @@ BEGIN
         SELECT jsonb_object_agg(n.key, v_old -> n.key), jsonb_object_agg(n.key, n.value)
           INTO v_old, v_new
           FROM jsonb_each(v_new) AS n
-         WHERE n.value IS DISTINCT FROM v_old -> n.key;
+         WHERE n.value IS DISTINCT FROM v_old -> n.key
+           AND n.key <> ALL (v_ignored);
         IF v_new IS NULL THEN
             RETURN NULL;  -- an UPDATE that changed nothing leaves nothing to audit
         END IF;
@@ -68,4 +74,4 @@ END;
 $$;
 
 COMMENT ON FUNCTION ops.tg__audit() IS
-    'Audit trigger (AFTER INSERT OR UPDATE OR DELETE, FOR EACH ROW), attached by ops.enable_audit(): writes one ops.audit_log row per changed row, with the changed columns only for an UPDATE and masked columns replaced by "***". Arguments: schema, table, key columns (text[]), masked columns (text[]).';
+    'Audit trigger (AFTER INSERT OR UPDATE OR DELETE, FOR EACH ROW), attached by ops.enable_audit(): writes one ops.audit_log row per changed row, with the changed columns only for an UPDATE and masked columns replaced by "***". Arguments: schema, table, key columns (text[]), masked columns (text[]), optionally ignored columns (text[]: left out of UPDATE diffs; an UPDATE of only those is not recorded).';

@@ -1,0 +1,13 @@
+-- Add an index on core.conversations (started_at) for the dashboards' conversations-per-day
+-- view, built without blocking the conversations being written.
+-- depends: 0016_create_dba_views 0007_create_api
+-- transactional: false
+--
+-- A lone CREATE INDEX CONCURRENTLY, so this migration runs outside a transaction. The core's
+-- indexes all lead with user_id (its ownership rule); a window over every user's conversations
+-- needs this one. If it fails half-way it leaves an INVALID index: DROP INDEX CONCURRENTLY
+-- core.conversations_started_at_idx, then apply again.
+-- No IF NOT EXISTS: it would skip that INVALID index and record the migration as done, leaving
+-- the view without its index; failing loudly on a rerun is the safe behaviour here.
+-- squawk-ignore prefer-robust-stmts
+CREATE INDEX CONCURRENTLY conversations_started_at_idx ON core.conversations (started_at);
