@@ -24,11 +24,16 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         UPDATE core.conversations AS c
            SET message_count = c.message_count + d.n,
+               first_message_at = least(c.first_message_at, d.first_at),
                last_message_at = greatest(c.last_message_at, d.last_at),
                agents = CASE WHEN d.agents IS NULL OR c.agents @> d.agents THEN c.agents
                              ELSE ARRAY(SELECT DISTINCT a FROM unnest(c.agents || d.agents) AS a ORDER BY a)
-                        END
-          FROM (SELECT m.user_id, m.conversation_id, count(*) AS n, max(m.created_at) AS last_at,
+                        END,
+               -- set here rather than by conversations_set_updated_at, which fires only for the
+               -- columns applications write: one row trigger less on every message
+               updated_at = now()
+          FROM (SELECT m.user_id, m.conversation_id, count(*) AS n,
+                       min(m.created_at) AS first_at, max(m.created_at) AS last_at,
                        array_agg(DISTINCT m.agent) FILTER (WHERE m.agent IS NOT NULL) AS agents
                   FROM new_messages AS m
                  GROUP BY m.user_id, m.conversation_id) AS d
@@ -45,16 +50,23 @@ BEGIN
          WHERE u.id = d.user_id
            AND (u.last_interaction_at IS NULL OR u.last_interaction_at < d.last_at);
     ELSIF TG_OP = 'DELETE' THEN
-        -- the statement's deletions are visible here: when the newest message went, the new
-        -- newest is one backward index scan per partition of the primary key
+        -- the statement's deletions are visible here: when the oldest or newest message went,
+        -- the new bound is one index scan per partition of the primary key
         UPDATE core.conversations AS c
            SET message_count = c.message_count - d.n,
+               first_message_at = CASE
+                   WHEN c.first_message_at < d.first_at THEN c.first_message_at
+                   ELSE (SELECT min(m.created_at) FROM core.messages AS m
+                          WHERE m.user_id = c.user_id AND m.conversation_id = c.id)
+               END,
                last_message_at = CASE
                    WHEN c.last_message_at > d.last_at THEN c.last_message_at
                    ELSE (SELECT max(m.created_at) FROM core.messages AS m
                           WHERE m.user_id = c.user_id AND m.conversation_id = c.id)
-               END
-          FROM (SELECT m.user_id, m.conversation_id, count(*) AS n, max(m.created_at) AS last_at
+               END,
+               updated_at = now()
+          FROM (SELECT m.user_id, m.conversation_id, count(*) AS n,
+                       min(m.created_at) AS first_at, max(m.created_at) AS last_at
                   FROM old_messages AS m
                  GROUP BY m.user_id, m.conversation_id) AS d
          WHERE c.user_id = d.user_id
@@ -69,7 +81,7 @@ END;
 $$;
 
 COMMENT ON FUNCTION core.tg_messages__maintain_conversation() IS
-    'Statement-level trigger on core.messages (transition tables new_messages/old_messages): keeps conversations.message_count, last_message_at and agents exact with one UPDATE per conversation per statement, and moves users.last_interaction_at forward.';
+    'Statement-level trigger on core.messages (transition tables new_messages/old_messages): keeps conversations.message_count, first_message_at, last_message_at, agents and updated_at exact with one UPDATE per conversation per statement, and moves users.last_interaction_at forward.';
 
 -- triggers run their function with the privileges of its owner (SECURITY DEFINER); no role calls it
 REVOKE EXECUTE ON FUNCTION core.tg_messages__maintain_conversation() FROM PUBLIC;

@@ -159,3 +159,28 @@ def test_claim_due_reminders_marks_them_triggered_once(db, make_user, connect):
     assert service.execute("SELECT count(*) FROM api.claim_due_reminders()").fetchone()[0] == 0
     with pytest.raises(psycopg.errors.InvalidParameterValue):
         service.execute("SELECT * FROM api.claim_due_reminders(0)")
+
+
+def test_moving_rows_out_of_the_default_partition_keeps_counts_and_action_links(db, make_user, make_conversation):
+    """maint.create_partition moves a period's rows from messages_default into the new partition
+    (DELETE + INSERT on the partitions): the parent's statement triggers do not fire, so the
+    counters stay exact and the actions keep their message links (a declared foreign key would
+    have refused the move or, with SET NULL, unlinked them)."""
+    uid = make_user()
+    conv = make_conversation(uid)
+    db.execute("INSERT INTO core.messages (user_id, conversation_id, created_at, role, content) "
+               "SELECT %s, %s, '2099-03-10 12:00+00'::timestamptz + g * interval '1 minute', 'user', 'm' || g "
+               "FROM generate_series(1, 10) g", (uid, conv))
+    msg = db.execute("SELECT created_at, id FROM core.messages WHERE conversation_id = %s ORDER BY created_at LIMIT 1",
+                     (conv,)).fetchone()
+    db.execute("INSERT INTO core.actions (user_id, conversation_id, message_created_at, message_id, type, name) "
+               "VALUES (%s, %s, %s, %s, 'query', 'x')", (uid, conv, *msg))
+    db.commit()
+    assert db.execute("SELECT count(*) FROM core.messages_default WHERE conversation_id = %s", (conv,)).fetchone()[0] == 10
+    db.execute("SELECT * FROM maint.create_partition('core.messages'::regclass, '2099-03-01 00:00+00')")
+    db.commit()
+    rows = db.execute("SELECT DISTINCT tableoid::regclass::text FROM core.messages WHERE conversation_id = %s",
+                      (conv,)).fetchall()
+    assert rows == [("core.messages_p209903",)]
+    assert db.execute("SELECT message_count FROM core.conversations WHERE id = %s", (conv,)).fetchone()[0] == 10
+    assert db.execute("SELECT message_id FROM core.actions WHERE user_id = %s", (uid,)).fetchone()[0] == msg[1]
