@@ -167,3 +167,33 @@ def test_search_and_history_use_their_indexes_on_100000_messages(db, make_user, 
     cond = plan.split("Index Cond:")[1].split("\n")[0]
     assert "_pkey" in plan and "ROW(created_at, id) <" in cond  # the cursor is an index condition
     assert "Sort" not in plan.replace("Sort Key", "") and "Seq Scan" not in plan
+
+
+def test_history_reads_only_the_partitions_the_conversation_spans(db, make_user, make_conversation, plans):
+    uid = make_user()
+    old, new = make_conversation(uid), make_conversation(uid)
+    db.execute("SELECT p.* FROM generate_series(date_trunc('month', now()) - interval '6 months', now(), "
+               "interval '1 month') AS g, maint.create_partition('core.messages'::regclass, g) AS p")
+    # the old conversation lived six months ago, the new one this month
+    db.execute("INSERT INTO core.messages (user_id, conversation_id, created_at, role, content) "
+               "SELECT %s, %s, date_trunc('month', now()) - interval '6 months' + g * interval '1 hour', 'user', 'x' "
+               "FROM generate_series(1, 100) g", (uid, old))
+    db.execute("INSERT INTO core.messages (user_id, conversation_id, created_at, role, content) "
+               "SELECT %s, %s, date_trunc('month', now()) + g * interval '1 second', 'user', 'y' "
+               "FROM generate_series(1, 100) g", (uid, new))
+    db.commit()
+    bounds = db.execute("SELECT first_message_at, last_message_at, message_count FROM core.conversations WHERE id = %s",
+                        (new,)).fetchone()
+    assert bounds[2] == 100 and bounds[0] < bounds[1]
+    app, found = plans(uid)
+    for conv in (new, old):
+        found.clear()
+        assert len(app.execute("SELECT id FROM api.conversation_history(%s)", (conv,)).fetchall()) == 50
+        plan = next(p for p in found if "Index Scan Backward using messages_" in p)
+        scanned = [ln for ln in plan.splitlines() if "Index Scan Backward using messages_" in ln]
+        assert len(scanned) == 1, plan  # one month, not the seven with rows nor the default
+    # deleting the oldest message moves the lower bound up
+    db.execute("DELETE FROM core.messages WHERE conversation_id = %s AND created_at = %s", (new, bounds[0]))
+    db.commit()
+    assert db.execute("SELECT first_message_at > %s, message_count FROM core.conversations WHERE id = %s",
+                      (bounds[0], new)).fetchone() == (True, 99)
