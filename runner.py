@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import io
 import os
 import pwd
 import re
@@ -358,7 +359,8 @@ def _tracked_step(step, tracker: Tracker, index: int):
 class Runner:
     def __init__(self, target: DatabaseTarget, project: Project, *, lock_timeout: str = DEFAULT_LOCK_TIMEOUT,
                  statement_timeout: str = DEFAULT_STATEMENT_TIMEOUT, lock_wait: float = DEFAULT_LOCK_WAIT,
-                 out=sys.stdout):
+                 out=sys.stdout, verbose: bool = False):
+        self.verbose = verbose
         self.target = target
         self.project = project
         self.lock_wait = lock_wait
@@ -576,8 +578,11 @@ class Runner:
         self.prepare(m, tracker)
         backend = self.backend()
         started = time.monotonic()
+        # yoyo prints the rows a migration's SELECTs return; shown with --verbose only
+        captured = io.StringIO()
         try:
-            m.process_steps(backend, direction)
+            with contextlib.redirect_stdout(captured):
+                m.process_steps(backend, direction)
         except RunnerError:
             with contextlib.suppress(Exception):
                 backend.rollback()
@@ -587,6 +592,8 @@ class Runner:
         finally:
             m.steps = None  # the next load() reads the file afresh
         backend.log_migration(m, direction)
+        if self.verbose and captured.getvalue().strip():
+            self.say(captured.getvalue().rstrip())
         return time.monotonic() - started
 
     def migration_error(self, m, direction: str, tracker: Tracker, exc) -> RunnerError:
@@ -1113,6 +1120,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="lock_timeout for every migration statement (default %(default)s, env MIGRATION_LOCK_TIMEOUT)")
     p.add_argument("--statement-timeout", default=DEFAULT_STATEMENT_TIMEOUT,
                    help="statement_timeout for every migration statement (default %(default)s, env MIGRATION_STATEMENT_TIMEOUT)")
+    p.add_argument("-v", "--verbose", action="store_true", help="also print the rows migrations' SELECTs return")
     p.add_argument("--lock-wait", type=float, default=DEFAULT_LOCK_WAIT,
                    help="seconds to wait for another runner's lock (default %(default)s, env MIGRATION_LOCK_WAIT)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -1153,7 +1161,8 @@ def main(argv: list[str] | None = None) -> int:
             return cluster_command(args, project)
         target = DatabaseTarget.parse(database_url(args))
         runner = Runner(target, project, lock_timeout=args.lock_timeout,
-                        statement_timeout=args.statement_timeout, lock_wait=args.lock_wait)
+                        statement_timeout=args.statement_timeout, lock_wait=args.lock_wait,
+                        verbose=args.verbose)
         if args.command == "apply":
             return runner.apply(to=args.to, allow_changed=set(args.accept_changed))
         if args.command == "rollback":

@@ -129,14 +129,20 @@ def test_up_down_up_gives_an_identical_schema(run, project, empty_db, pg_bin):
     assert privileges_snapshot(empty_db) == first_privs
 
 
-def test_new_creates_a_migration_pair_depending_on_the_head(run, project):
-    head = migration_ids(project)[-1]
+def test_new_creates_a_migration_pair_depending_on_the_heads(run, project):
+    ids = migration_ids(project)
+    depended = set()
+    for mid in ids:
+        text = (project / "migrations" / f"{mid}.sql").read_text()
+        depended |= set(re.search(r"^-- depends:(.*)$", text, re.M).group(1).split()) if "-- depends:" in text else set()
+    heads = [m for m in ids if m not in depended]
     r = run("new", "create_widgets", database=None)
     assert r.code == 0, r.text
-    number = int(head[:4]) + 1
+    number = int(ids[-1][:4]) + 1
     path = project / "migrations" / f"{number:04d}_create_widgets.sql"
     assert path.is_file() and path.with_name(f"{number:04d}_create_widgets.rollback.sql").is_file()
-    assert f"-- depends: {head}" in path.read_text()
+    depends = re.search(r"^-- depends:(.*)$", path.read_text(), re.M).group(1).split()
+    assert sorted(depends) == sorted(heads)
     # the new (empty) migration applies and rolls back cleanly
     assert run("apply").code == 0
     assert run("rollback").code == 0
@@ -207,3 +213,12 @@ def test_rollback_refuses_without_a_rollback_file(add_migration, run, project, e
 def test_url_parameters_pass_through_to_libpq(run, empty_db):
     r = run("status", database=empty_db + "?connect_timeout=5&application_name=dba-console")
     assert r.code == 0, r.text
+
+
+def test_rows_a_migration_selects_are_shown_only_with_verbose(add_migration, run, project):
+    add_migration(project, "report", "SELECT 42 AS the_answer;", "")
+    r = run("apply")
+    assert r.code == 0 and "the_answer" not in r.out
+    assert run("rollback").code == 0
+    r = run("--verbose", "apply")
+    assert r.code == 0 and "the_answer" in r.out and "42" in r.out
