@@ -26,7 +26,7 @@ CREATE TRIGGER credentials_audit
 CREATE TRIGGER conversations_audit
     AFTER INSERT OR UPDATE OR DELETE ON core.conversations
     FOR EACH ROW EXECUTE FUNCTION ops.tg__audit('core', 'conversations', '{user_id,id}', '{summary}',
-                                                '{message_count,last_message_at,updated_at}');
+                                                '{message_count,first_message_at,last_message_at,updated_at}');
 
 CREATE TRIGGER memories_audit
     AFTER INSERT OR UPDATE OR DELETE ON core.memories
