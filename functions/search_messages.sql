@@ -4,8 +4,8 @@
 -- Every word also matches as a prefix ("reun" finds "reunião"), through the same GIN index,
 -- so a partial or still-being-typed query works without a trigram index on this, the largest
 -- table (a second GIN per partition would roughly double the index cost of every insert).
--- Ranked by ts_rank_cd (cover density), exact words counting above prefix matches; then newest
--- first. Pagination by offset: a ranked result has no stable keyset.
+-- Ranked by ts_rank_cd (cover density, normalised to [0, 1)); then newest first. Pagination by
+-- offset: a ranked result has no stable keyset.
 --
 -- SECURITY DEFINER, with the row-level security predicate written out (user_id =
 -- core.current_user_id(), exactly the policy's): under row-level security the planner may only
@@ -33,6 +33,7 @@ STABLE
 SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
     v_exact tsquery;
     v_prefix tsquery;
@@ -58,30 +59,27 @@ BEGIN
     v_exact := websearch_to_tsquery('core.portuguese_unaccent', p_query);
     v_prefix := core.to_prefix_tsquery(v_exact);
 
-    -- EXECUTE, not a static query: planned for these very values every time, so the planner
-    -- weighs the real selectivity of the words (a rare word: the GIN index; a word in half of
-    -- the user's messages: the user's primary-key range) instead of a generic plan's guess.
-    RETURN QUERY EXECUTE $q$
-        WITH hits AS (
-            SELECT m.id, m.conversation_id, m.created_at, m.role, m.content,
-                   (ts_rank_cd(m.search_vector, $1, 32) + ts_rank_cd(m.search_vector, $2, 32)) / 2 AS rank
-              FROM core.messages AS m
-             WHERE m.user_id = $3
-               AND m.search_vector @@ $2
-               AND ($4::uuid IS NULL OR m.conversation_id = $4)
-               AND m.created_at >= coalesce($5, '-infinity')
-               AND m.created_at < coalesce($6, 'infinity')
-             ORDER BY rank DESC, m.created_at DESC, m.id DESC
-             LIMIT $7 OFFSET $8
-        )
-        -- headlines for the page only: ts_headline re-parses the text, the costly part
-        SELECT h.id, h.conversation_id, h.created_at, h.role, h.content, h.rank::real,
-               ts_headline('core.portuguese_unaccent', h.content, $2,
-                           'StartSel=<b>, StopSel=</b>, MaxFragments=2, MaxWords=20, MinWords=5')
-          FROM hits AS h
-         ORDER BY h.rank DESC, h.created_at DESC, h.id DESC
-    $q$
-    USING v_exact, v_prefix, core.current_user_id(), p_conversation_id, p_from, p_until, p_limit, p_offset;
+    -- A static query: its plan is cached for the session (planning it over every partition
+    -- cost more than running it, measured: 4.4 ms a search re-planned each call, 3.1 ms cached).
+    RETURN QUERY
+    WITH hits AS (
+        SELECT m.id, m.conversation_id, m.created_at, m.role, m.content,
+               ts_rank_cd(m.search_vector, v_prefix, 32) AS rank
+          FROM core.messages AS m
+         WHERE m.user_id = core.current_user_id()
+           AND m.search_vector @@ v_prefix
+           AND (p_conversation_id IS NULL OR m.conversation_id = p_conversation_id)
+           AND m.created_at >= coalesce(p_from, '-infinity')
+           AND m.created_at < coalesce(p_until, 'infinity')
+         ORDER BY rank DESC, m.created_at DESC, m.id DESC
+         LIMIT p_limit OFFSET p_offset
+    )
+    -- headlines for the page only: ts_headline re-parses the text, the costly part
+    SELECT h.id, h.conversation_id, h.created_at, h.role, h.content, h.rank::real,
+           ts_headline('core.portuguese_unaccent', h.content, v_prefix,
+                       'StartSel=<b>, StopSel=</b>, MaxFragments=2, MaxWords=20, MinWords=5')
+      FROM hits AS h
+     ORDER BY h.rank DESC, h.created_at DESC, h.id DESC;
 END;
 $$;
 
