@@ -114,7 +114,10 @@ CREATE UNLOGGED TABLE bench.src (
     created_at timestamptz NOT NULL,
     role text NOT NULL,
     content text NOT NULL,
-    agent text
+    agent text,
+    intent text,
+    confidence real,
+    latency_ms integer
 );
 
 -- the messages of conversations p_lo..p_hi into bench.src; one user turn, one assistant turn
@@ -126,7 +129,8 @@ DECLARE
     v_rows bigint;
     v_users bigint := bench.param('users')::bigint;
 BEGIN
-    INSERT INTO bench.src (k, i, user_id, conversation_id, created_at, role, content, agent)
+    INSERT INTO bench.src (k, i, user_id, conversation_id, created_at, role, content, agent, intent, confidence,
+                           latency_ms)
     SELECT c.k, m.i,
            bench.user_uuid(1 + (c.k - 1) % v_users),
            bench.conv_uuid(c.k),
@@ -137,7 +141,15 @@ BEGIN
            t.content,
            CASE WHEN m.i % 2 = 0 AND bench.h(c.k * 11 + m.i) % 10 < 3
                 THEN (ARRAY['brain', 'scheduler', 'maintenance', 'weather'])[1 + bench.h(c.k * 13 + m.i) % 4]
-           END
+           END,
+           -- the intent recognised in most user turns, the time the assistant took to answer
+           CASE WHEN m.i % 2 = 1 AND bench.h(c.k * 17 + m.i) % 10 < 7
+                THEN (ARRAY['remarcar_aula', 'previsao_tempo', 'criar_lembrete', 'status_aeronave', 'consultar_horas',
+                            'marcar_reuniao', 'duvida_procedimento', 'reservar_recurso', 'relatorio',
+                            'abrir_ordem_servico'])[1 + bench.h(c.k * 19 + m.i) % 10]
+           END,
+           CASE WHEN m.i % 2 = 1 THEN (0.5 + (bench.h(c.k * 23 + m.i) % 50) / 100.0)::real END,
+           CASE WHEN m.i % 2 = 0 THEN (300 + bench.h(c.k * 29 + m.i) % 4000)::int END
       FROM (SELECT k, bench.conv_size(k) AS n, bench.conv_end(k) AS t_end
               FROM generate_series(p_lo, p_hi) AS k) AS c
      CROSS JOIN LATERAL generate_series(1, c.n) AS m(i)
