@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -21,18 +22,21 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def smoke_results() -> dict:
+def smoke_results():
     # the benchmark's cluster runs as an unprivileged OS user when the suite runs as root: its
     # directory must be traversable by it (not pytest's 0700 tmp_path)
     tmp = Path(tempfile.mkdtemp(prefix="assistant-db-bench-smoke-"))
     os.chmod(tmp, 0o755)
     out = tmp / "results.json"
     env = dict(os.environ, BENCH_TMPDIR=str(tmp))
-    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--smoke", "--out", str(out)],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    assert "target" in proc.stdout
-    return json.loads(out.read_text(encoding="utf-8"))
+    try:
+        proc = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--smoke", "--out", str(out)],
+                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-4000:]
+        assert "target" in proc.stdout
+        yield json.loads(out.read_text(encoding="utf-8"))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def number(v) -> bool:
