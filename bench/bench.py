@@ -594,11 +594,13 @@ class Bench:
                         "load_average": os.getloadavg()},
             "postgresql": self.q1("SELECT version()"),
             "settings": dict(self.q("""SELECT name, setting FROM pg_settings WHERE name IN
-                ('shared_buffers','work_mem','synchronous_commit','fsync','max_wal_size','log_statement','wal_compression')""")),
+                ('shared_buffers','work_mem','synchronous_commit','fsync','max_wal_size','log_statement','wal_compression',
+                 'enable_partitionwise_aggregate','jit')""")),
             "data_set": {**self.p, "messages": messages},
             "duration_s": self.args.duration, "rounds": self.args.rounds, "clients": self.args.clients,
             "run_seconds": round(seconds, 1),
             "applied": [str(f) for f in self.args.apply],
+            "pg_options": self.args.pg_options,
             "migrations": [r[0] for r in self.q("SELECT migration_id FROM public._yoyo_migration ORDER BY applied_at_utc")]
             if self.q1("SELECT to_regclass('public._yoyo_migration') IS NOT NULL") else [],
         }
@@ -703,7 +705,8 @@ def render_markdown(res: dict) -> str:
            f"conversations, {ds.get('users', 0):,} users over {ds.get('history_days')} days; "
            f"{mach.get('nproc')} CPUs ({mach.get('cpu')}), {mach.get('memory')} RAM; {m.get('postgresql', '').split(' on ')[0]}; "
            f"pgbench {m.get('duration_s')} s per measurement in {m.get('rounds')} rounds (latency: best round; ingest: median), "
-           f"{m.get('clients')} clients for ingest." + (f" Proposals applied: {', '.join(m['applied'])}." if m.get("applied") else ""), "",
+           f"{m.get('clients')} clients for ingest." + (f" Proposals applied: {', '.join(m['applied'])}." if m.get("applied") else "")
+           + (f" Server options: `{m['pg_options']}`." if m.get("pg_options") else ""), "",
            "| measure | schema | baseline(s), same run | ratio | target |", "|---|---|---|---|---|"]
     for r in table_rows(res):
         out.append("| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |")
