@@ -177,7 +177,9 @@ class Bench:
         logdir.mkdir()
         os.chmod(logdir, 0o777)
         cmd = [str(self.cluster.bin / "pgbench"), "-n", "-M", "prepared", "-c", str(clients),
-               "-j", str(min(clients, self.args.threads)), "-T", str(max(1, int(round(duration)))),
+               "-j", str(min(clients, self.args.threads)),
+               *(["-t", str(self.args.transactions)] if self.args.transactions else
+                 ["-T", str(max(1, int(round(duration))))]),
                "-f", str(path)]
         for k, v in defines.items():
             cmd += ["-D", f"{k}={v}"]
@@ -217,7 +219,8 @@ class Bench:
         n = max(1, self.args.rounds)
         # warm-up, discarded: the pages the workload reads come back into shared buffers (loading
         # the older history evicted them), as in a server whose recent conversations are in use
-        self.pgbench(script, duration=max(1.0, total / n / 2), role=role, defines=defines)
+        if not self.args.smoke:
+            self.pgbench(script, duration=max(1.0, total / n / 2), role=role, defines=defines)
         runs = [self.pgbench(script, duration=max(1.0, total / n), role=role, defines=defines, latencies=True)
                 for _ in range(n)]
         return {"p50_ms": min(r["p50_ms"] for r in runs), "p95_ms": min(r["p95_ms"] for r in runs),
@@ -748,7 +751,10 @@ def parse_args(argv=None):
     p.add_argument("--keep", action="store_true", help="leave the cluster running afterwards (prints its URL)")
     p.add_argument("--workdir", help=argparse.SUPPRESS)
     a = p.parse_args(argv)
+    a.transactions = 0
     if a.smoke:
+        # every script a few times (-t instead of -T): seconds, and every code path runs
+        a.transactions = 20
         a.scale, a.messages = 0.002, 0
         a.duration, a.rounds, a.batch_rounds, a.batch_size = 1, 1, 1, 500
     return a
