@@ -63,8 +63,11 @@ COMMENT ON INDEX core.users_lower_email_idx IS 'Case-insensitive uniqueness of e
 -- jsonb_path_ops: smaller and faster than the default opclass for the @> queries integrations run
 CREATE INDEX users_metadata_idx ON core.users USING gin (metadata jsonb_path_ops);
 
+-- updated_at follows what people change; last_interaction_at, which every message moves, has its
+-- own column (and the trigger then costs a message nothing). New columns join this list.
 CREATE TRIGGER users_set_updated_at
-    BEFORE UPDATE ON core.users
+    BEFORE UPDATE OF name, email, roles, preferences, voice_enrolled, speaker_embedding_id, is_active, metadata
+    ON core.users
     FOR EACH ROW WHEN (OLD.* IS DISTINCT FROM NEW.*)
     EXECUTE FUNCTION util.tg__set_updated_at();
 
