@@ -5,7 +5,7 @@
     .venv/bin/python docs/generate.py --database URL --out DIR   # document an existing database
     .venv/bin/python docs/generate.py --check   # fail when docs/schema/ is not what make docs writes
 
-Hand-written (about 700 lines) rather than tbls or SchemaSpy: neither installs from PyPI, Debian or
+Hand-written (under 1,000 lines) rather than tbls or SchemaSpy: neither installs from PyPI, Debian or
 npm here (tbls ships as a Go binary from GitHub releases, SchemaSpy as a Java jar plus Graphviz),
 and neither knows this package's conventions: the partition policies of maint.partition_policies,
 the four assistant_* roles whose access each page must show, the per-area ER diagrams. Debian's
