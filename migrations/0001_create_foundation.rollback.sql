@@ -6,6 +6,7 @@ REVOKE USAGE ON SCHEMA api FROM assistant_app, assistant_readonly, assistant_ser
 REVOKE USAGE ON SCHEMA util FROM assistant_app, assistant_readonly, assistant_service;
 REVOKE USAGE ON SCHEMA ext FROM assistant_app, assistant_readonly, assistant_service;
 
+DROP EXTENSION btree_gin;
 DROP EXTENSION unaccent;
 DROP EXTENSION pg_trgm;
 

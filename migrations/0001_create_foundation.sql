@@ -44,7 +44,7 @@ CREATE SCHEMA ops;
 CREATE SCHEMA api;
 CREATE SCHEMA archive;
 
-COMMENT ON SCHEMA ext IS 'Extensions assistant-db uses (pg_trgm, unaccent), kept out of public.';
+COMMENT ON SCHEMA ext IS 'Extensions assistant-db uses (pg_trgm, unaccent, btree_gin), kept out of public.';
 COMMENT ON SCHEMA util IS 'Shared helpers: UUID v7 generation, the updated_at trigger function.';
 COMMENT ON SCHEMA maint IS 'Partition lifecycle and maintenance: policies, rotation, retention, repair.';
 COMMENT ON SCHEMA core IS 'Private: users, conversations, messages, agent work and memory. Apps read it through api.';
@@ -60,9 +60,12 @@ ALTER SCHEMA ops OWNER TO assistant_owner;
 ALTER SCHEMA api OWNER TO assistant_owner;
 ALTER SCHEMA archive OWNER TO assistant_owner;
 
--- Both extensions exist in PostgreSQL 15 contrib and in the embedded PostgreSQL 18 wheel.
+-- All three exist in PostgreSQL 15 contrib and in the embedded PostgreSQL 18 wheel, and are trusted
+-- (a database owner may create them).
 CREATE EXTENSION pg_trgm WITH SCHEMA ext;
 CREATE EXTENSION unaccent WITH SCHEMA ext;
+-- btree_gin: one GIN index over (user_id, search_vector) serves one user's full-text search
+CREATE EXTENSION btree_gin WITH SCHEMA ext;
 
 GRANT USAGE ON SCHEMA ext TO assistant_app, assistant_readonly, assistant_service;
 GRANT USAGE ON SCHEMA util TO assistant_app, assistant_readonly, assistant_service;

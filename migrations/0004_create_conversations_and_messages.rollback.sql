@@ -14,7 +14,7 @@ ALTER TABLE core.messages DISABLE ROW LEVEL SECURITY;
 DROP TRIGGER messages_maintain_conversation_after_delete ON core.messages;
 DROP TRIGGER messages_maintain_conversation_after_insert ON core.messages;
 
-DROP INDEX core.messages_search_vector_idx;
+DROP INDEX core.messages_user_id_search_vector_idx;
 
 -- drops the partitions with it
 DROP TABLE core.messages;

@@ -156,7 +156,10 @@ COMMENT ON COLUMN core.messages.metadata IS 'Free-form JSON object (token counts
 COMMENT ON COLUMN core.messages.search_vector IS 'to_tsvector(''core.portuguese_unaccent'', content), generated and GIN-indexed: accent-insensitive Portuguese full-text search.';
 
 -- one GIN per partition; fastupdate (the default) keeps ingest cheap, VACUUM merges the pending list
-CREATE INDEX messages_search_vector_idx ON core.messages USING gin (search_vector);
+-- user_id first (btree_gin): GIN's scan follows the user's own posting lists, so one user's search
+-- costs what that user's matches cost, not every user's (measured by the benchmark: the heaviest
+-- user's search 357 ms with a search_vector-only index, 10.6 ms with this one).
+CREATE INDEX messages_user_id_search_vector_idx ON core.messages USING gin (user_id, search_vector);
 
 CREATE TRIGGER messages_maintain_conversation_after_insert
     AFTER INSERT ON core.messages
