@@ -151,7 +151,9 @@ def test_search_and_history_use_their_indexes_on_100000_messages(db, make_user, 
     app, found = plans(uid)
     rows = app.execute("SELECT content FROM api.search_messages('reuniao')").fetchall()
     assert len(rows) == 20 and all("reunião" in r[0] for r in rows)
-    plan = next(p for p in found if "search_vector @@" in p)
+    # the ranked query itself (the function first probes whether the whole words match at all;
+    # the planner may serve that LIMIT 1 probe from the primary key instead)
+    plan = next(p for p in found if "search_vector @@" in p and "WITH hits" in p)
     assert "Bitmap Index Scan on messages_" in plan and "_search_vector_idx" in plan
     assert "Seq Scan on messages_default" not in plan
 
