@@ -8,8 +8,8 @@ adds only what yoyo does not do, each piece marked "hand-written because" below:
 - content checksums of applied migrations (yoyo hashes only the id);
 - a session-level advisory lock instead of yoyo's lock table (a killed runner must not leave a lock);
 - lock_timeout / statement_timeout on every migration connection;
-- the function files of `functions/`, loaded by the migrations that name them and re-loaded
-  when they change, so a fresh and an upgraded database carry identical functions;
+- versioned function files (functions/<schema>/<name>/NNNN.sql): each migration loads the
+  version of its time, a rollback restores the one before, a loaded version is frozen;
 - errors a DBA can act on (file, statement, SQLSTATE), with documented exit codes;
 - a private local PostgreSQL cluster under `.pgdata/` for `make up`.
 
@@ -234,6 +234,23 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+@dataclass(frozen=True)
+class FunctionVersion:
+    """One frozen version of a function file: functions/<schema>/<name>/<NNNN>.sql, written for
+    migration NNNN and used by every later migration until a newer version exists."""
+
+    name: str      # schema-qualified, e.g. core.tg_messages__maintain_conversation
+    version: str   # the 4-digit number of the migration that introduced it
+    path: Path
+
+    @property
+    def display(self) -> str:
+        return f"functions/{self.name.replace('.', '/')}/{self.version}.sql"
+
+
+VERSION_FILE_RE = re.compile(r"^(\d{4})\.sql$")
+
+
 @dataclass
 class Project:
     root: Path
@@ -246,8 +263,59 @@ class Project:
     def functions_dir(self) -> Path:
         return self.root / "functions"
 
-    def function_file(self, name: str) -> Path:
-        return self.functions_dir / f"{name}.sql"
+    def function_index(self) -> dict[str, dict[str, Path]]:
+        """schema.name -> {version: path} for every functions/<schema>/<name>/<NNNN>.sql.
+
+        Hand-written because yoyo has no notion of versioned, repeatable objects: Citus keeps
+        udfs/<fn>/<version>.sql the same way. A migration loads the newest version whose number is
+        not above its own, so a database stopped at any migration has the functions of its time,
+        and a rollback puts back the version before."""
+        index: dict[str, dict[str, Path]] = {}
+        if self.functions_dir.is_dir():
+            for path in sorted(self.functions_dir.glob("*/*/*.sql")):
+                m = VERSION_FILE_RE.match(path.name)
+                if m:
+                    index.setdefault(f"{path.parent.parent.name}.{path.parent.name}", {})[m.group(1)] = path
+        return index
+
+    def qualify(self, name: str, migration_id: str) -> str:
+        """A header's function name (schema.name, or a bare name unique across schemas) qualified."""
+        index = self.function_index()
+        if "." in name:
+            if name in index:
+                return name
+            matches = []
+        else:
+            matches = [q for q in index if q.split(".", 1)[1] == name]
+            if len(matches) == 1:
+                return matches[0]
+        if len(matches) > 1:
+            raise RunnerError(f"{migration_id} names function {name}, which exists in several schemas ({', '.join(matches)})",
+                              EXIT_MIGRATION_FAILED, "Name it schema-qualified in the '-- functions:' header.")
+        raise RunnerError(f"{migration_id} names function {name}, which has no file functions/<schema>/{name.split('.')[-1]}/NNNN.sql",
+                          EXIT_MIGRATION_FAILED, "Create the version file or fix the '-- functions:' header.")
+
+    def function_version(self, name: str, migration_id: str) -> FunctionVersion:
+        """The version of a function a migration loads: the newest one not newer than the migration."""
+        qual = self.qualify(name, migration_id)
+        versions = self.function_index()[qual]
+        eligible = [v for v in versions if v <= migration_id[:4]]
+        if not eligible:
+            first = min(versions)
+            raise RunnerError(f"{migration_id} names {qual}, whose first version is {first} (after it)", EXIT_MIGRATION_FAILED,
+                              f"A migration loads the newest version up to its own number: add functions/{qual.replace('.', '/')}/{migration_id[:4]}.sql.")
+        v = max(eligible)
+        return FunctionVersion(qual, v, versions[v])
+
+    def previous_function_version(self, name: str, migration_id: str) -> FunctionVersion | None:
+        """The version in force before a migration: what rolling it back restores (None: it created the function)."""
+        qual = self.qualify(name, migration_id)
+        versions = self.function_index()[qual]
+        earlier = [v for v in versions if v < migration_id[:4]]
+        if not earlier:
+            return None
+        v = max(earlier)
+        return FunctionVersion(qual, v, versions[v])
 
     def migrations(self):
         """All migrations, topologically sorted by yoyo (post-apply hooks excluded)."""
@@ -284,16 +352,18 @@ CREATE TABLE IF NOT EXISTS public._assistant_db_checksum (
 );
 COMMENT ON TABLE public._assistant_db_checksum IS
     'assistant-db runner: sha256 of each applied migration file, checked before every apply and verify.';
--- the current source of every function file loaded into this database
-CREATE TABLE IF NOT EXISTS public._assistant_db_function (
-    name text PRIMARY KEY,
+-- every function version file loaded into this database, by the migration that loaded it
+CREATE TABLE IF NOT EXISTS public._assistant_db_function_version (
+    name text NOT NULL,
+    version text NOT NULL CHECK (version ~ '^[0-9]{4}$'),
     sha256 text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
-    first_migration text NOT NULL,
-    loaded_at timestamptz NOT NULL DEFAULT now()
+    loaded_by text NOT NULL,
+    loaded_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (name, version)
 );
-COMMENT ON TABLE public._assistant_db_function IS
-    'assistant-db runner: sha256 of each functions/*.sql file as last loaded; a changed file is re-loaded by apply.';
-REVOKE ALL ON public._assistant_db_checksum, public._assistant_db_function FROM PUBLIC;
+COMMENT ON TABLE public._assistant_db_function_version IS
+    'assistant-db runner: sha256 of each functions/<schema>/<name>/<NNNN>.sql version as loaded; a loaded version is frozen, like an applied migration.';
+REVOKE ALL ON public._assistant_db_checksum, public._assistant_db_function_version FROM PUBLIC;
 """
 
 
@@ -485,10 +555,10 @@ class Runner:
         return problems
 
     def raise_checksum(self, problems: list[str]):
-        ids = [re.sub(r"^.*/(\d{4}_[a-z0-9_]+)\.sql.*$", r"\1", p) for p in problems]
+        ids = [m.group(1) for p in problems for m in [re.search(r"(\d{4}_[a-z0-9_]+)", p)] if m]
         raise RunnerError("checksum mismatch: " + "; ".join(problems), EXIT_CHECKSUM,
-                          "An applied migration must never be edited: restore the file (git checkout) and write a new "
-                          f"migration. In an emergency, --accept-changed {' '.join(ids)} records the new content.")
+                          "An applied migration (or a function version it loaded) must never be edited: restore the file "
+                          f"(git checkout) and write a new migration (with a new function version). In an emergency, --accept-changed {' '.join(ids)} records the new content.")
 
     def resolve_id(self, migrations, mid: str) -> str:
         ids = [m.id for m in migrations]
@@ -501,23 +571,30 @@ class Runner:
                           "Run `runner.py status` for the ids; a 4-digit prefix such as 0002 is enough.")
 
     # ---- steps ----------------------------------------------------------------------------------
-    def _load_functions(self, conn, names: list[str], migration_id: str) -> None:
+    def _load_functions(self, conn, names: list[str], migration_id: str, tracker: "Tracker | None" = None) -> None:
         for name in names:
-            path = self.project.function_file(name)
-            if not path.is_file():
-                raise RunnerError(f"{migration_id} names function file functions/{name}.sql, which does not exist",
-                                  EXIT_MIGRATION_FAILED, "Create the file or fix the '-- functions:' header.")
-            self._exec_function_file(conn, path)
+            fv = self.project.function_version(name, migration_id)
+            if tracker is not None:
+                tracker.statement = f"(loading {fv.display})"
+            self._exec_function_file(conn, fv.path)
 
     def _exec_function_file(self, conn, path: Path) -> None:
         with conn.cursor() as cur:
             # bodies are checked when called (and by the test suite); off here so a function may
-            # name a table its migration creates later in the same transaction, as pg_dump does
+            # name a table its migration creates later in the same transaction, as pg_dump does.
+            # Restored only on success: after an error the transaction is aborted, and a SET there
+            # would replace the real error with 25P02.
             cur.execute("SET LOCAL check_function_bodies = off")
-            try:
-                cur.execute(path.read_text(encoding="utf-8"))
-            finally:
-                cur.execute("SET LOCAL check_function_bodies = on")
+            cur.execute(path.read_text(encoding="utf-8"))
+            cur.execute("SET LOCAL check_function_bodies = on")
+
+    def _record_functions(self, conn, names: list[str], migration_id: str) -> None:
+        for name in names:
+            fv = self.project.function_version(name, migration_id)
+            conn.execute(
+                "INSERT INTO public._assistant_db_function_version (name, version, sha256, loaded_by) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (name, version) DO NOTHING",
+                (fv.name, fv.version, sha256_file(fv.path), migration_id))
 
     def prepare(self, m, tracker: Tracker):
         """Load a yoyo migration and add the runner's own steps around its statements."""
@@ -536,14 +613,14 @@ class Runner:
         def pre_apply(conn):
             if as_owner:
                 conn.execute(set_role)
-            tracker.statement = f"(loading functions {', '.join(before)})" if before else None
-            self._load_functions(conn, before, m.id)
+            tracker.statement = None
+            self._load_functions(conn, before, m.id, tracker)
 
         def post_apply(conn):
-            tracker.statement = f"(loading functions {', '.join(after)})" if after else None
+            tracker.statement = None
             if after and transactional and role_usable(conn):
                 conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")  # the first migration creates the role
-            self._load_functions(conn, after, m.id)
+            self._load_functions(conn, after, m.id, tracker)
             conn.execute("RESET ROLE")
             tracker.statement = "(recording the migration as applied)"
             # hand-written: yoyo marks a migration in a separate transaction after it commits;
@@ -553,23 +630,33 @@ class Runner:
                          (m.id, sha))
             conn.execute("INSERT INTO _yoyo_migration (migration_hash, migration_id, applied_at_utc)"
                          " VALUES (%s, %s, now() AT TIME ZONE 'UTC')", (m.hash, m.id))
-            for name in before + after:
-                conn.execute(
-                    "INSERT INTO public._assistant_db_function (name, sha256, first_migration) VALUES (%s, %s, %s)"
-                    " ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, loaded_at = now()",
-                    (name, sha256_file(self.project.function_file(name)), m.id))
+            self._record_functions(conn, before + after, m.id)
 
         def post_rollback(conn):
+            # the first step of a rollback (yoyo runs the steps in reverse)
             tracker.statement = "(recording the migration as rolled back)"
             conn.execute("DELETE FROM public._assistant_db_checksum WHERE migration_id = %s", (m.id,))
             conn.execute("DELETE FROM _yoyo_migration WHERE migration_hash = %s", (m.hash,))
-            conn.execute("DELETE FROM public._assistant_db_function WHERE first_migration = %s", (m.id,))
+            conn.execute("DELETE FROM public._assistant_db_function_version WHERE loaded_by = %s", (m.id,))
+            if as_owner and transactional:
+                conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
+
+        def pre_rollback(conn):
+            # the last step of a rollback: the functions this migration replaced get back the
+            # version in force before it (the ones it created were dropped by its rollback file)
+            for name in before + after:
+                prev = self.project.previous_function_version(name, m.id)
+                if prev is not None:
+                    tracker.statement = f"(restoring {prev.display})"
+                    self._exec_function_file(conn, prev.path)
+            if as_owner and transactional:
+                conn.execute("RESET ROLE")
 
         tracker.ordered["apply"] = [getattr(s.step, "_apply", None) or "" for s in m.steps]
         # yoyo pairs the rollback file's statements with the migration's in reverse: file order is reversed steps
         tracker.ordered["rollback"] = [r for r in (getattr(s.step, "_rollback", None) for s in reversed(m.steps)) if r]
         steps = [_tracked_step(s, tracker, i) for i, s in enumerate(m.steps)]
-        m.steps = ([wrap(MigrationStep("runner-pre", pre_apply, None))] + steps
+        m.steps = ([wrap(MigrationStep("runner-pre", pre_apply, pre_rollback))] + steps
                    + [wrap(MigrationStep("runner-post", post_apply, post_rollback))])
         return m
 
@@ -619,41 +706,78 @@ class Runner:
             EXIT_MIGRATION_FAILED, hint)
 
     # ---- functions ------------------------------------------------------------------------------
-    def reload_changed_functions(self) -> list[str]:
-        """Re-load every function file changed since it was loaded, so an upgraded database
-        ends with the same functions as a fresh one (hand-written: yoyo has repeatable
-        migrations only as post-apply hooks that run every time)."""
+    def adopt_function_registry(self, migrations) -> None:
+        """Databases migrated before function files were versioned kept one row per function in
+        public._assistant_db_function. Convert it once: every function each applied migration
+        names is recorded at the version that migration loads; a function whose recorded text is
+        not its current version's is re-loaded (what apply used to do), and the old table goes."""
         backend = self.backend()
-        rows = backend.execute("SELECT name, sha256 FROM public._assistant_db_function ORDER BY name").fetchall()
-        changed = [name for name, sha in rows
-                   if self.project.function_file(name).is_file() and sha256_file(self.project.function_file(name)) != sha]
-        if not changed:
-            return []
+        exists = backend.execute("SELECT to_regclass('public._assistant_db_function') IS NOT NULL").fetchone()[0]
+        if not exists:
+            return
+        applied = self.applied()
         conn = backend.connection
-        tracker_name = None
-        try:
+        with conn.transaction():
+            old = dict(conn.execute("SELECT name, sha256 FROM public._assistant_db_function").fetchall())
+            newest: dict[str, FunctionVersion] = {}
+            for m in migrations:
+                if m.id not in applied:
+                    continue
+                before, after = self.project.function_names(Path(m.path))
+                self._record_functions(conn, before + after, m.id)
+                for name in before + after:
+                    newest[name] = self.project.function_version(name, m.id)
+            stale = [fv for name, fv in newest.items() if name in old and old[name] != sha256_file(fv.path)]
+            if stale and self.owner_role_usable():
+                conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
+            for fv in stale:
+                self._exec_function_file(conn, fv.path)
+            conn.execute("RESET ROLE")
+            conn.execute("DROP TABLE public._assistant_db_function")
+        for fv in stale:
+            self.say(f"reloaded {fv.display} (the database held an older text of it)")
+        self.say("note: function files are now versioned (functions/<schema>/<name>/NNNN.sql); the function registry was converted")
+
+    def function_problems(self, allow_changed: set[str] = frozenset()) -> list[str]:
+        """Loaded function versions are frozen like applied migrations: report a changed or missing file.
+        With --accept-changed ID (the migration that loaded it), the changed version is re-loaded."""
+        backend = self.backend()
+        rows = backend.execute("SELECT name, version, sha256, loaded_by FROM public._assistant_db_function_version"
+                               " ORDER BY name, version").fetchall()
+        index = self.project.function_index()
+        problems, accept = [], []
+        for name, version, sha, loaded_by in rows:
+            path = index.get(name, {}).get(version)
+            fv = FunctionVersion(name, version, path or self.project.functions_dir / name.replace(".", "/") / f"{version}.sql")
+            if path is None:
+                problems.append(f"{fv.display} was loaded by {loaded_by} but the file is gone")
+            elif sha256_file(path) != sha:
+                if loaded_by in allow_changed or "all" in allow_changed:
+                    accept.append(fv)
+                else:
+                    problems.append(f"{fv.display} changed after {loaded_by} loaded it")
+        if accept:
+            conn = backend.connection
             with conn.transaction():
                 if self.owner_role_usable():
                     conn.execute(f"SET LOCAL ROLE {OWNER_ROLE}")
-                for name in changed:
-                    tracker_name = name
-                    self._exec_function_file(conn, self.project.function_file(name))
+                for fv in accept:
+                    self._exec_function_file(conn, fv.path)
                 conn.execute("RESET ROLE")
-                for name in changed:
-                    conn.execute("UPDATE public._assistant_db_function SET sha256 = %s, loaded_at = now() WHERE name = %s",
-                                 (sha256_file(self.project.function_file(name)), name))
-        except backend.DatabaseError as exc:
-            diag = getattr(exc, "diag", None)
-            raise RunnerError(f"re-loading functions/{tracker_name}.sql failed\n  {getattr(exc, 'sqlstate', None) or '?????'}: "
-                              f"{diag.message_primary if diag else exc} (no function was changed)", EXIT_MIGRATION_FAILED,
-                              "A changed signature needs a migration that drops the old one first.") from None
-        return changed
+                for fv in accept:
+                    conn.execute("UPDATE public._assistant_db_function_version SET sha256 = %s, loaded_at = now()"
+                                 " WHERE name = %s AND version = %s", (sha256_file(fv.path), fv.name, fv.version))
+            for fv in accept:
+                self.say(f"warning: {fv.display} changed after it was loaded; accepted by --accept-changed, re-loaded")
+        return problems
 
     # ---- commands -------------------------------------------------------------------------------
     def apply(self, to: str | None = None, allow_changed: set[str] = frozenset()) -> int:
         migrations = self.project.migrations()
         with self.locked():
             problems = self.check_checksums(migrations, set(allow_changed))
+            self.adopt_function_registry(migrations)
+            problems += self.function_problems(set(allow_changed))
             if problems:
                 self.raise_checksum(problems)
             applied = self.applied()
@@ -671,8 +795,6 @@ class Runner:
             for m in pending:
                 secs = self.run_one(m, "apply")
                 self.say(f"applied  {m.id}  ({secs * 1000:.0f} ms)")
-            for name in self.reload_changed_functions():
-                self.say(f"reloaded functions/{name}.sql (changed since it was last loaded)")
         return EXIT_OK
 
     def rollback(self, count: int | None = None, to: str | None = None) -> int:
@@ -737,13 +859,8 @@ class Runner:
             applied = self.applied()
             ids = {m.id for m in migrations}
             problems += [f"applied migration {mid} has no file in migrations/" for mid in applied if mid not in ids]
-            rows = self.backend().execute("SELECT name, sha256 FROM public._assistant_db_function ORDER BY name").fetchall()
-            for name, sha in rows:
-                f = self.project.function_file(name)
-                if not f.is_file():
-                    problems.append(f"functions/{name}.sql was loaded but the file is gone")
-                elif sha256_file(f) != sha:
-                    problems.append(f"functions/{name}.sql changed since it was loaded (run apply to reload it)")
+            self.adopt_function_registry(migrations)
+            csum += self.function_problems()
             pending = [m.id for m in migrations if m.id not in applied]
         if csum:
             self.raise_checksum(csum)
@@ -776,7 +893,7 @@ class Runner:
 
 def layout_problems(project: Project, migrations) -> list[str]:
     problems = []
-    named: set[str] = set()
+    named: dict[str, set[str]] = {}  # schema.name -> numbers of the migrations that name it
     for m in migrations:
         path = Path(m.path)
         if not MIGRATION_ID_RE.match(m.id):
@@ -787,13 +904,28 @@ def layout_problems(project: Project, migrations) -> list[str]:
             problems.append(f"{rel(path)} has no '-- depends:' header")
         before, after = project.function_names(path)
         for name in before + after:
-            named.add(name)
-            if not project.function_file(name).is_file():
-                problems.append(f"{rel(path)} names functions/{name}.sql, which does not exist")
+            try:
+                fv = project.function_version(name, m.id)
+            except RunnerError as exc:
+                problems.append(exc.message)
+                continue
+            named.setdefault(fv.name, set()).add(m.id[:4])
     if project.functions_dir.is_dir():
-        for f in sorted(project.functions_dir.glob("*.sql")):
-            if f.stem not in named:
-                problems.append(f"functions/{f.name} is not loaded by any migration (add it to a '-- functions:' header)")
+        for f in sorted(project.functions_dir.rglob("*")):
+            if f.is_file() and (len(f.relative_to(project.functions_dir).parts) != 3 or not VERSION_FILE_RE.match(f.name)):
+                problems.append(f"{rel(f)}: function files live in functions/<schema>/<name>/NNNN.sql")
+        for qual, versions in sorted(project.function_index().items()):
+            schema, name = qual.split(".", 1)
+            if qual not in named:
+                problems.append(f"functions/{schema}/{name}/ is not loaded by any migration (add {qual} to a '-- functions:' header)")
+                continue
+            for v, path in sorted(versions.items()):
+                if v not in named[qual]:
+                    problems.append(f"{rel(path)}: version {v} must be loaded by migration {v} (its '-- functions:' header names {qual})")
+                text = path.read_text(encoding="utf-8")
+                if not re.search(rf"CREATE\s+(OR\s+REPLACE\s+)?(FUNCTION|PROCEDURE)\s+{re.escape(schema)}\.{re.escape(name)}\s*\(",
+                                 text, re.IGNORECASE):
+                    problems.append(f"{rel(path)} does not create {qual}")
     return problems
 
 
@@ -811,7 +943,7 @@ def rel(path: Path) -> str:
 MIGRATION_TEMPLATE = """\
 -- {title}
 -- depends: {depends}
--- functions:
+-- functions: {functions}
 --
 -- Runs in one transaction as {owner}, under the runner's lock_timeout and statement_timeout.
 -- Partner: {id}.rollback.sql undoes each statement here, in reverse order.
@@ -826,7 +958,9 @@ ROLLBACK_TEMPLATE = """\
 """
 
 
-def new_migration(project: Project, name: str, out=sys.stdout) -> int:
+def new_migration(project: Project, name: str, out=sys.stdout, functions: list[str] | None = None) -> int:
+    """Create a migration pair on the current head(s); with functions, also a new version of each
+    (a copy of its newest version, numbered like the migration, to edit) named in its header."""
     slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
     if not slug or not re.match(r"^[a-z]", slug):
         raise RunnerError(f"invalid migration name {name!r}", EXIT_USAGE,
@@ -842,10 +976,23 @@ def new_migration(project: Project, name: str, out=sys.stdout) -> int:
     rollback = project.migrations_dir / f"{mid}.rollback.sql"
     if path.exists() or rollback.exists():
         raise RunnerError(f"{rel(path)} already exists", EXIT_USAGE)
+    copies = []
+    for fname in functions or []:
+        if "." not in fname:
+            raise RunnerError(f"function {fname!r} must be schema-qualified (e.g. core.search_messages)", EXIT_USAGE)
+        versions = project.function_index().get(fname)
+        dest = project.functions_dir / fname.replace(".", "/", 1) / f"{number:04d}.sql"
+        copies.append((versions[max(versions)] if versions else None, dest))
     path.write_text(MIGRATION_TEMPLATE.format(title=slug.replace("_", " ").capitalize(), depends=" ".join(heads),
-                                              owner=OWNER_ROLE, id=mid), encoding="utf-8")
+                                              functions=" ".join(functions or []), owner=OWNER_ROLE, id=mid),
+                    encoding="utf-8")
     rollback.write_text(ROLLBACK_TEMPLATE.format(id=mid), encoding="utf-8")
     print(f"created {rel(path)}\ncreated {rel(rollback)}", file=out)
+    for src, dest in copies:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(src.read_text(encoding="utf-8") if src else f"-- {dest.parent.parent.name}.{dest.parent.name}\n",
+                        encoding="utf-8")
+        print(f"created {rel(dest)}" + (f" (a copy of {rel(src)} to edit)" if src else " (a new function)"), file=out)
     return EXIT_OK
 
 
@@ -1137,6 +1284,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("verify", help="check applied migrations against their files, and the layout")
     n = sub.add_parser("new", help="create NNNN_name.sql and NNNN_name.rollback.sql")
     n.add_argument("name")
+    n.add_argument("--function", dest="functions", action="append", default=[], metavar="SCHEMA.NAME",
+                   help="also create version NNNN of this function (a copy of its newest version) and load it")
     s = sub.add_parser("seed", help="load seed files, each in one transaction")
     s.add_argument("files", nargs="+", type=Path)
     c = sub.add_parser("cluster", help="the private local cluster in .pgdata/ (make up/down/psql)")
@@ -1153,7 +1302,7 @@ def main(argv: list[str] | None = None) -> int:
     target = None
     try:
         if args.command == "new":
-            return new_migration(project, args.name)
+            return new_migration(project, args.name, functions=args.functions)
         if args.command == "as-server-user":
             cmd = args.cmd[1:] if args.cmd[:1] == ["--"] else args.cmd
             return exec_as_server_user(cmd)

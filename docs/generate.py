@@ -689,9 +689,12 @@ def function_page(cat: Catalog, name: str, overloads: list[Function]) -> str:
     f0 = overloads[0]
     kinds = sorted({("trigger function" if f.returns_trigger else PROKIND.get(f.kind, "function")) for f in overloads})
     out = [f"# {' / '.join(kinds)} `{name}`", "", GENERATED_NOTE.format(up="../../"), ""]
-    source = ROOT / "functions" / f"{f0.name}.sql"
-    if source.is_file():
-        out += [f"Source: [`functions/{f0.name}.sql`](../../../functions/{f0.name}.sql)", ""]
+    # the newest version of its file: functions/<schema>/<name>/NNNN.sql
+    versions = sorted((ROOT / "functions" / f0.schema / f0.name).glob("[0-9][0-9][0-9][0-9].sql"))
+    if versions:
+        src = versions[-1].relative_to(ROOT).as_posix()
+        older = ", ".join(f"`{v.stem}`" for v in versions[:-1])
+        out += [f"Source: [`{src}`](../../../{src})" + (f" (earlier versions: {older})" if older else ""), ""]
     for f in overloads:
         if len(overloads) > 1:
             out += [f"## `{f.signature}`", ""]

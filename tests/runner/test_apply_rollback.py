@@ -88,7 +88,7 @@ def test_full_rollback_leaves_no_project_object(run, project, empty_db):
             "SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r','p','v','m')"))
         assert all(t.startswith(("_yoyo", "yoyo", "_assistant_db")) for t in tables), tables
         assert c.execute("SELECT count(*) FROM _yoyo_migration").fetchone()[0] == 0
-        assert c.execute("SELECT count(*) FROM public._assistant_db_function").fetchone()[0] == 0
+        assert c.execute("SELECT count(*) FROM public._assistant_db_function_version").fetchone()[0] == 0
         assert c.execute("SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace").fetchone()[0] == 0
         assert c.execute("SELECT count(*) FROM pg_type t WHERE typnamespace = 'public'::regnamespace "
                          "AND typtype IN ('e','d','c') AND NOT EXISTS (SELECT FROM pg_class WHERE reltype = t.oid)").fetchone()[0] == 0

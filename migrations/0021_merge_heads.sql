@@ -1,0 +1,6 @@
+-- Merge the three heads (0008 conversational core, 0019 operations, 0020 partition report) so
+-- that every later migration has one predecessor and `make new` one head to depend on.
+-- depends: 0008_add_conversation_message_bounds 0019_audit_core_tables 0020_comment_partition_report_columns
+--
+-- No statement: the areas were written in parallel and their migrations are independent; from
+-- here on the graph is a line. (0009 was never written: the core area used 0003-0008.)
