@@ -1,0 +1,6 @@
+-- Add HMAC-SHA256 to util: verified identity tokens, the transaction seal of app.user_id and the
+-- encryption of configuration secrets are built on it (see the function files).
+-- depends: 0021_merge_heads
+-- functions-after: util.hmac_sha256 util.hmac_sha256_keyed
+--
+-- Functions only; no table is touched.
