@@ -63,3 +63,8 @@ def as_app(connect):
     return _as
 
 
+
+
+def name_user(conn, user_id) -> None:
+    """Name the end user for the current transaction, the way the README tells applications to."""
+    conn.execute("SELECT set_config('app.user_id', %s, true)", (str(user_id),))

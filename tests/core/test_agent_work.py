@@ -182,5 +182,5 @@ def test_moving_rows_out_of_the_default_partition_keeps_counts_and_action_links(
     rows = db.execute("SELECT DISTINCT tableoid::regclass::text FROM core.messages WHERE conversation_id = %s",
                       (conv,)).fetchall()
     assert rows == [("core.messages_p209903",)]
-    assert db.execute("SELECT message_count FROM core.conversations WHERE id = %s", (conv,)).fetchone()[0] == 10
+    assert db.execute("SELECT message_count FROM api.conversations WHERE id = %s", (conv,)).fetchone()[0] == 10
     assert db.execute("SELECT message_id FROM core.actions WHERE user_id = %s", (uid,)).fetchone()[0] == msg[1]
