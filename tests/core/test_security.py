@@ -142,13 +142,28 @@ def test_service_role_ingests_in_bulk_for_any_user(two_users, connect, db):
             copy.write_row((alice, conv, "assistant", "x"))
 
 
-def test_readonly_role_reads_but_cannot_write(two_users, connect):
-    ro = connect(role="assistant_readonly")
-    assert ro.execute("SELECT count(*) FROM api.messages").fetchone()[0] == 4
+def test_personal_reader_reads_every_users_rows_but_cannot_write(two_users, connect):
+    pr = connect(role="assistant_personal_reader")
+    assert pr.execute("SELECT count(*) FROM api.messages").fetchone()[0] == 4
+    assert pr.execute("SELECT count(*) FROM api.users").fetchone()[0] >= 2
     for sql in ("INSERT INTO api.conversations (user_id) VALUES (%s)", "UPDATE api.users SET name = 'x' WHERE id = %s",
                 "DELETE FROM api.memories WHERE user_id = %s"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            ro.execute(sql, (two_users[0],))
+            pr.execute(sql, (two_users[0],))
+
+
+@pytest.mark.parametrize("relation", ["api.users", "api.credentials", "api.conversations", "api.messages", "api.tasks",
+                                      "api.events", "api.actions", "api.reminders", "api.memories", "api.audit_trail",
+                                      "core.messages", "ops.audit_log", "core.messages_default"])
+def test_dashboards_role_reads_no_personal_row(two_users, connect, relation):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connect(role="assistant_readonly").execute(f"SELECT * FROM {relation} LIMIT 1")
+
+
+def test_dashboards_role_reads_the_activity_aggregates(two_users, connect):
+    ro = connect(role="assistant_readonly")
+    rows = ro.execute("SELECT day, conversations FROM api.conversations_per_day").fetchall()
+    assert len(rows) == 30 and sum(r[1] for r in rows) >= 2
 
 
 def test_every_user_owned_table_follows_the_ownership_rule(db):

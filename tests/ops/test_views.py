@@ -8,8 +8,8 @@ import pytest
 
 OPS_VIEWS = ["api.audit_trail", "api.config", "api.active_processes", "api.process_success_rate_24h",
              "api.endpoint_response_times_1h", "api.unresolved_alerts", "api.unresolved_alerts_by_severity",
-             "api.tool_usage_7d", "api.ai_metrics_by_period", "api.dba_slowest_statements",
-             "api.dba_largest_tables", "api.dba_unused_indexes", "api.dba_active_queries"]
+             "api.tool_usage_7d", "api.ai_metrics_by_period"]
+DBA_VIEWS = ["api.dba_slowest_statements", "api.dba_largest_tables", "api.dba_unused_indexes", "api.dba_active_queries"]
 
 
 @pytest.fixture
@@ -126,8 +126,34 @@ def test_period_function_rejects_an_unknown_period(connect, period):
 
 def test_readonly_role_reads_every_operations_view(connect):
     ro = connect(role="assistant_readonly")
-    for view in OPS_VIEWS:
+    for view in [v for v in OPS_VIEWS if v != "api.audit_trail"]:
         ro.execute(f"SELECT * FROM {view} LIMIT 1").fetchall()
+
+
+@pytest.mark.parametrize("view", DBA_VIEWS + ["api.audit_trail"])
+def test_readonly_role_reads_neither_dba_views_nor_the_audit_trail(connect, view):
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connect(role="assistant_readonly").execute(f"SELECT * FROM {view} LIMIT 1")
+
+
+def test_dba_role_reads_every_operations_and_dba_view(connect):
+    dba = connect(role="assistant_dba")
+    for view in [v for v in OPS_VIEWS if v != "api.audit_trail"] + DBA_VIEWS:
+        dba.execute(f"SELECT * FROM {view} LIMIT 1").fetchall()
+
+
+@pytest.mark.parametrize("role", ["assistant_app", "assistant_readonly", "assistant_service"])
+def test_no_role_but_the_dba_reads_other_sessions_statistics(connect, role):
+    other = connect(role="assistant_service", autocommit=False)
+    other.execute("SELECT 'a statement of another session'")
+    conn = connect(role=role)
+    texts = [q for (q,) in conn.execute("SELECT query FROM pg_stat_activity WHERE pid = %s", (other.info.backend_pid,))]
+    assert texts in ([], ["<insufficient privilege>"]), texts
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT * FROM ext.pg_stat_statements LIMIT 1")
+    other.rollback()
+    dba = connect(role="assistant_dba")
+    assert dba.execute("SELECT count(*) FROM ext.pg_stat_statements").fetchone()[0] > 0
 
 
 @pytest.mark.parametrize("statement", [
@@ -154,7 +180,7 @@ def test_dba_views_show_statements_tables_indexes_and_sessions(sql, connect):
     sql("INSERT INTO ops.scratch SELECT g, g::text FROM generate_series(1, 20000) AS g")
     idle = connect(autocommit=False)
     idle.execute("SELECT 'left idle in transaction'")
-    ro = connect(role="assistant_readonly")
+    ro = connect(role="assistant_dba")
     assert ("ops", "scratch") in ro.execute("SELECT schema_name, table_name FROM api.dba_largest_tables").fetchall()
     assert ("ops", "scratch", "scratch_v_idx") in ro.execute(
         "SELECT schema_name, table_name, index_name FROM api.dba_unused_indexes").fetchall()
@@ -166,7 +192,7 @@ def test_dba_views_show_statements_tables_indexes_and_sessions(sql, connect):
 def test_active_queries_hide_a_statement_handling_a_secret(sql, connect):
     busy = connect(role="assistant_service", autocommit=False)
     busy.execute("SELECT api.set_config_secret('erp.api_token', '\"literal-secret-9\"')")
-    texts = [q for (q,) in connect(role="assistant_readonly").execute("SELECT query FROM api.dba_active_queries")]
+    texts = [q for (q,) in connect(role="assistant_dba").execute("SELECT query FROM api.dba_active_queries")]
     assert texts and not any("literal-secret-9" in q for q in texts)
     busy.rollback()
 
