@@ -104,25 +104,47 @@ def db_url(postgresql) -> str:
     return url_for(postgresql.info.dbname)
 
 
+class ActingConnection:
+    """A psycopg connection that names its end user in every transaction, the way the README tells
+    applications to (SELECT api.act_as($1) first): each execute() on an autocommit connection runs
+    in a transaction of its own with the user named; inside a transaction the test opened, the user
+    is named before each statement (idempotent). Everything else is the connection's own."""
+
+    def __init__(self, conn: psycopg.Connection, user_id):
+        self._conn = conn
+        self.user_id = user_id
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+    def execute(self, query, params=None, **kwargs):
+        from psycopg.pq import TransactionStatus
+
+        if self._conn.autocommit and self._conn.info.transaction_status == TransactionStatus.IDLE:
+            with self._conn.transaction():
+                self._conn.execute("SELECT api.act_as(%s)", (self.user_id,))
+                return self._conn.execute(query, params, **kwargs)
+        self._conn.execute("SELECT api.act_as(%s)", (self.user_id,))
+        return self._conn.execute(query, params, **kwargs)
+
+
 @pytest.fixture
 def connect(db_url):
     """Open more connections to the test database: connect(role=..., user_id=...).
 
     role: SET ROLE to one of the package's roles (RLS then applies as for that role);
-    user_id: SET app.user_id for the session, as apps do per transaction.
+    user_id: name that end user in every transaction with api.act_as, as applications do.
     """
     opened: list[psycopg.Connection] = []
 
-    def _connect(role: str | None = None, user_id=None, autocommit: bool = True) -> psycopg.Connection:
+    def _connect(role: str | None = None, user_id=None, autocommit: bool = True):
         conn = psycopg.connect(db_url, autocommit=autocommit)
         opened.append(conn)
         if role:
             conn.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(role)))
-        if user_id is not None:
-            conn.execute("SELECT set_config('app.user_id', %s, false)", (str(user_id),))
         if not autocommit:
             conn.commit()
-        return conn
+        return ActingConnection(conn, user_id) if user_id is not None else conn
 
     yield _connect
     for conn in opened:

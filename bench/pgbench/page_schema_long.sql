@@ -3,7 +3,7 @@
 \set u 1 + (:k - 1) % :users
 \startpipeline
 BEGIN;
-SELECT set_config('app.user_id', bench.user_uuid(:u)::text, true);
+SELECT api.act_as(bench.user_uuid(:u));
 SELECT * FROM api.conversation_history(bench.conv_uuid(:k), NULL, NULL, 50);
 COMMIT;
 \endpipeline

@@ -4,7 +4,7 @@
 \set s random(1, :n_terms)
 \startpipeline
 BEGIN;
-SELECT set_config('app.user_id', bench.user_uuid(:u)::text, true);
+SELECT api.act_as(bench.user_uuid(:u));
 SELECT r.* FROM bench.search_terms AS t, api.search_messages(t.query) AS r WHERE t.id = :s;
 COMMIT;
 \endpipeline

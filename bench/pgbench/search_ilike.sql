@@ -4,7 +4,7 @@
 \set s random(1, :n_terms)
 \startpipeline
 BEGIN;
-SELECT set_config('app.user_id', bench.user_uuid(:u)::text, true);
+SELECT api.act_as(bench.user_uuid(:u));
 SELECT m.id, m.conversation_id, m.created_at, m.role, m.content
   FROM api.messages AS m
  WHERE m.content ILIKE (SELECT t.pattern FROM bench.search_terms AS t WHERE t.id = :s)

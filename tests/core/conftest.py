@@ -67,4 +67,4 @@ def as_app(connect):
 
 def name_user(conn, user_id) -> None:
     """Name the end user for the current transaction, the way the README tells applications to."""
-    conn.execute("SELECT set_config('app.user_id', %s, true)", (str(user_id),))
+    conn.execute("SELECT api.act_as(%s)", (user_id,))

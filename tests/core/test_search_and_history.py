@@ -3,6 +3,8 @@ plans that keep them fast on a large table."""
 import psycopg
 import pytest
 
+from tests.conftest import ActingConnection
+
 
 def search(app, query, **kw):
     args = ", ".join(["%s"] + [f"{k} => %s" for k in kw])
@@ -124,8 +126,7 @@ def plans(connect):
                      "SET auto_explain.log_nested_statements = on", "SET auto_explain.log_level = 'notice'",
                      "SET ROLE assistant_app"):
             conn.execute(stmt)
-        conn.execute("SELECT set_config('app.user_id', %s, false)", (str(user_id),))
-        return conn, found
+        return ActingConnection(conn, user_id), found
 
     return _open
 

@@ -83,8 +83,8 @@ def test_app_role_cannot_name_the_private_schemas(two_users, as_app):
 
 
 @pytest.mark.parametrize("role", ["assistant_app", "assistant_readonly"])
-def test_app_and_readonly_roles_cannot_create_or_drop_anything(connect, role):
-    conn = connect(role=role, user_id="00000000-0000-7000-8000-000000000001")
+def test_app_and_readonly_roles_cannot_create_or_drop_anything(connect, make_user, role):
+    conn = connect(role=role, user_id=make_user()) if role == "assistant_app" else connect(role=role)
     for sql in ("CREATE TABLE api.t (id int)", "CREATE VIEW api.v AS SELECT 1", "CREATE FUNCTION api.f() RETURNS int "
                 "LANGUAGE sql AS 'SELECT 1'", "CREATE TABLE core.t (id int)", "DROP VIEW api.messages",
                 "DROP FUNCTION api.search_messages(text, uuid, timestamptz, timestamptz, integer, integer)",
@@ -96,25 +96,28 @@ def test_app_and_readonly_roles_cannot_create_or_drop_anything(connect, role):
 
 
 def test_invalid_app_user_id_is_a_clear_error(two_users, connect):
-    conn = connect(role="assistant_app", user_id="not-a-uuid")
+    conn = connect(role="assistant_app")
     with pytest.raises(psycopg.errors.InvalidTextRepresentation) as exc:
-        conn.execute("SELECT * FROM api.conversations")
-    assert "app.user_id" in exc.value.diag.message_primary and exc.value.diag.message_hint
+        with conn.transaction():
+            conn.execute("SELECT set_config('app.user_id', 'not-a-uuid', true)")
+            conn.execute("SELECT * FROM api.conversations")
+    assert "app.user_id" in exc.value.diag.message_primary and "api.act_as" in exc.value.diag.message_hint
 
 
 def test_without_app_user_id_the_app_sees_and_writes_nothing(two_users, connect):
     conn = connect(role="assistant_app")
     for view in API_VIEWS:
         assert conn.execute(f"SELECT count(*) FROM api.{view}").fetchone()[0] == 0, view
-    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # user_id defaults to nobody: the policy refuses
+    with pytest.raises(psycopg.OperationalError) as exc:  # no user named: a clear error
         conn.execute("INSERT INTO api.conversations (name) VALUES ('x')")
+    assert exc.value.sqlstate == "28Y01" and "api.act_as" in exc.value.diag.message_hint
 
 
-def test_set_local_app_user_id_scopes_one_transaction(two_users, connect):
+def test_act_as_names_the_user_for_one_transaction(two_users, connect):
     alice, bob = two_users
     conn = connect(role="assistant_app", autocommit=False)
     with conn.transaction():
-        conn.execute("SELECT set_config('app.user_id', %s, true)", (str(alice),))  # SET LOCAL
+        conn.execute("SELECT api.act_as(%s)", (alice,))
         assert conn.execute("SELECT id FROM api.users").fetchall() == [(alice,)]
     assert conn.execute("SELECT count(*) FROM api.users").fetchone()[0] == 0
     conn.rollback()
@@ -183,6 +186,7 @@ def test_every_user_owned_table_follows_the_ownership_rule(db):
     missing = db.execute("""
         SELECT c.relname, r.rolname FROM pg_class c CROSS JOIN (VALUES ('assistant_app'), ('assistant_service')) AS r(rolname)
          WHERE c.relnamespace = 'core'::regnamespace AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+           AND EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'user_id')
            AND NOT EXISTS (SELECT FROM pg_policy p WHERE p.polrelid = c.oid
                             AND (SELECT oid FROM pg_roles WHERE rolname = r.rolname) = ANY (p.polroles))""").fetchall()
     assert missing == []

@@ -52,7 +52,7 @@ def test_masked_columns_are_audited_as_stars(sql, audited):
 
 
 def test_audit_records_role_app_user_and_transaction(sql, connect):
-    user_id = "0190f3d4-0000-7000-8000-000000000001"
+    user_id = str(sql("INSERT INTO core.users (name, email) VALUES ('Auditada', 'auditada@example.org') RETURNING id")[0][0])
     conn = connect(role="assistant_service", user_id=user_id, autocommit=False)
     conn.execute("SELECT api.set_config('brain.max_tokens', '300')")
     xid = conn.execute("SELECT pg_current_xact_id()::text::bigint").fetchone()[0]
