@@ -257,3 +257,33 @@ def test_backup_is_private_and_reveals_no_secret_and_restores_with_the_key(servi
             get(conn, "erp.api_token")
         conn.execute("SELECT set_config('assistant.secrets_key', %s, false)", (KEY,))
         assert {k: get(conn, k) for k in values} == values
+
+
+def test_rolling_back_the_encryption_refuses_while_values_are_encrypted(empty_db):
+    """0035's rollback cannot put encrypted values back in clear without the key: it refuses, and
+    goes through once they are discarded (the clear ones go back to jsonb)."""
+    r = runner.Runner(runner.DatabaseTarget.parse(empty_db), runner.Project(ROOT), out=open(os.devnull, "w"))
+    try:
+        r.apply(to="0022_add_hmac_helpers")
+        with psycopg.connect(empty_db, autocommit=True) as su:
+            su.execute("SET ROLE assistant_service")
+            su.execute("SELECT api.set_config_secret('crm.password', %s)", (Jsonb("antigo"),))
+        r.apply()
+        with psycopg.connect(empty_db, autocommit=True) as su:
+            su.execute("SET ROLE assistant_service")
+            su.execute("SELECT set_config('assistant.secrets_key', %s, false)", (KEY,))
+            put(su, "erp.api_token", "novo-cifrado")
+        with pytest.raises(runner.RunnerError) as exc:
+            r.rollback(to="0022_add_hmac_helpers")
+        assert "cannot be stored in clear without the key" in exc.value.message, exc.value.message
+        with psycopg.connect(empty_db, autocommit=True) as su:
+            assert su.execute("SELECT count(*) FROM ops.config_secrets").fetchone() == (2,)  # nothing changed
+            fp = fingerprint(su, KEY)
+            su.execute("SET ROLE assistant_service")
+            assert su.execute("SELECT api.discard_config_secrets(%s)", (fp,)).fetchone() == (1,)
+        r.rollback(to="0022_add_hmac_helpers")
+        with psycopg.connect(empty_db, autocommit=True) as su:
+            su.execute("SET ROLE assistant_service")
+            assert get(su, "crm.password") == "antigo"
+    finally:
+        r.close()
