@@ -248,6 +248,36 @@ def test_erasing_again_changes_nothing_and_reports_the_first_erasure(db, world, 
     assert db.execute("SELECT count(*) FROM ops.erasure_log").fetchone() == (1,)
 
 
+def test_export_holds_every_row_of_every_table_of_the_person_and_nobody_elses(db, world, service):
+    ana, bruno, carla = world
+    doc = service().execute("SELECT api.export_user(%s)", (bruno.id,)).fetchone()[0]
+    assert doc["user_id"] == str(bruno.id)
+    tables = doc["tables"]
+    for table, rows in owned_rows(db, bruno.id).items():
+        assert len(tables[table]) == len(rows), table
+    assert {t for t in USER_TABLES + ["archive.messages_p202501"] if tables[t]} == set(USER_TABLES + ["archive.messages_p202501"])
+    assert tables["core.users"][0]["email"] == bruno.email
+    assert all("search_vector" not in m for m in tables["core.messages"])
+    # the audit entries about Bruno's profile, and the log line that names him
+    assert {(r["table_name"], r["operation"]) for r in tables["ops.audit_log"]} >= {("users", "INSERT"), ("users", "UPDATE")}
+    assert [r["message"] for r in tables["ops.system_logs"]] == [f"resposta para {bruno.email}"]
+    text = json.dumps(doc, ensure_ascii=False)
+    assert ana.email not in text and ana.said not in text and carla.email not in text
+
+    ana_doc = service().execute("SELECT api.export_user(%s)", (ana.id,)).fetchone()[0]["tables"]
+    assert len(ana_doc["ops.system_logs"]) == 2 and len(ana_doc["ops.process_executions"]) == 1
+    assert len(ana_doc["ops.alerts"]) == 1 and ana_doc["ops.config"][0]["updated_by"] == ana.email
+    assert "Carla" not in json.dumps(ana_doc, ensure_ascii=False)   # Carla's message about Ana is Carla's
+
+
+def test_export_of_an_unknown_or_erased_user_is_no_data(world, service):
+    ana, _, _ = world
+    svc = service()
+    erase(svc, ana.id)
+    with pytest.raises(psycopg.errors.NoDataFound, match="nothing left to export"):
+        svc.execute("SELECT api.export_user(%s)", (ana.id,))
+
+
 def test_a_table_added_later_is_erased_without_a_list(db, world, service):
     ana, bruno, _ = world
     db.execute("CREATE SCHEMA extra")
@@ -283,10 +313,10 @@ def test_a_one_word_name_is_not_erased_from_other_peoples_text(db, service):
 
 
 @pytest.mark.parametrize("role", ["assistant_app", "assistant_readonly"])
-def test_only_the_service_erases(connect, world, role):
+def test_only_the_service_erases_and_exports(connect, world, role):
     ana, _, _ = world
     conn = connect(role=role)
-    for statement in ("SELECT api.erase_user(%s)",):
+    for statement in ("SELECT api.erase_user(%s)", "SELECT api.export_user(%s)"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute(statement, (ana.id,))
 
