@@ -27,11 +27,16 @@ vacuum: install ## VACUUM (ANALYZE) the whole database
 # pg_dump custom format (compressed, restorable table by table), written under a temporary name
 # and renamed when complete, so a failed dump never counts as a backup and never pushes a good
 # one out of the retention window. Only files this target wrote (<db>-<UTC time>.dump) are pruned.
-backup: install ## pg_dump -Fc to BACKUP_DIR (default backups/), keeping KEEP_DAYS days (default 7)
-	@url="$(MAINT_URL)"; bin="$(MAINT_BIN)"; \
+# A dump holds every conversation: umask 077 makes the file 0600 from its first byte (not chmod
+# after the write), and the directory is made (or put back to) 0700, so other OS users can
+# neither read the dumps nor list them. Secret configuration values are in the dump encrypted,
+# under a key that is not in it (README, Configuration).
+backup: install ## pg_dump -Fc to BACKUP_DIR (default backups/, mode 0700, dumps 0600), keeping KEEP_DAYS days (default 7)
+	@umask 077; url="$(MAINT_URL)"; bin="$(MAINT_BIN)"; \
 	 case "$(KEEP_DAYS)" in ''|*[!0-9]*) echo "error: KEEP_DAYS must be a number of days, not '$(KEEP_DAYS)'" >&2; exit 2;; esac; \
 	 db=$$("$$bin/psql" -X -Atq -d "$$url" -c 'SELECT current_database()'); \
 	 mkdir -p "$(BACKUP_DIR)"; \
+	 chmod 0700 "$(BACKUP_DIR)" || { echo "error: cannot make $(BACKUP_DIR) private (chmod 0700): use a directory you own" >&2; exit 2; }; \
 	 file="$(BACKUP_DIR)/$$db-$$(date -u +%Y%m%dT%H%M%SZ).dump"; \
 	 trap 'rm -f "$$file.partial"' EXIT; \
 	 "$$bin/pg_dump" --format=custom --compress=$(BACKUP_COMPRESS) --file="$$file.partial" "$$url"; \
@@ -54,4 +59,6 @@ restore: install ## restore FILE=backups/<db>-<time>.dump into a fresh database 
 	 "$$bin/pg_restore" --list "$(FILE)" >/dev/null; \
 	 $(MAINT_PSQL) -d "$$admin" -v db="$$db" -v force="$(if $(filter 1 yes true,$(FORCE)),1,0)" -f sql/restore_prepare.sql; \
 	 "$$bin/pg_restore" --exit-on-error --single-transaction --dbname="$$target" "$(FILE)"; \
-	 echo "restored $(FILE) into database $$db"
+	 echo "restored $(FILE) into database $$db"; \
+	 keys=$$("$$bin/psql" -X -Atq -d "$$target" -c "SELECT string_agg(DISTINCT encode(substr(value, 2, 8), 'hex'), ', ') FROM ops.config_secrets WHERE get_byte(value, 0) = 1" 2>/dev/null || true); \
+	 if [ -n "$$keys" ]; then echo "  secret configuration values are encrypted: the service reads them with its key (fingerprint $$keys)"; fi

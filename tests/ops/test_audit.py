@@ -70,6 +70,7 @@ def test_audit_records_role_app_user_and_transaction(sql, connect):
 
 def test_secret_configuration_values_never_reach_the_audit_log(sql, connect):
     service = connect(role="assistant_service")
+    service.execute("SELECT set_config('assistant.secrets_key', %s, false)", ("5e" * 32,))  # the service's key
     service.execute("SELECT api.set_config_secret('erp.api_token', %s)", ('"tok-first-3f9a"',))
     service.execute("SELECT api.set_config_secret('erp.api_token', %s)", ('"tok-second-77c1"',))
     service.execute("SELECT api.set_config_secret('crm.password', %s, 'CRM login')", ('"pw-0a1b"',))

@@ -1,8 +1,21 @@
 """Configuration: seeded safe defaults, typed accessors, secrets nobody but the backend reads."""
+import secrets
 from decimal import Decimal
 
 import psycopg
 import pytest
+
+SECRETS_KEY = secrets.token_hex(32)
+
+
+@pytest.fixture
+def service(connect):
+    """A connection as assistant_service that gives the secrets key, as the backend does."""
+    def _service():
+        conn = connect(role="assistant_service")
+        conn.execute("SELECT set_config('assistant.secrets_key', %s, false)", (SECRETS_KEY,))
+        return conn
+    return _service
 
 
 def test_defaults_are_seeded_and_read_through_typed_accessors(connect):
@@ -33,8 +46,8 @@ def test_boolean_accessor_reads_a_feature_flag(sql, connect):
 
 
 @pytest.mark.parametrize("role", ["assistant_app", "assistant_readonly"])
-def test_app_and_readonly_roles_cannot_read_secrets(connect, role):
-    connect(role="assistant_service").execute("SELECT api.set_config_secret('erp.api_token', %s)", ('"s3cr3t-tok"',))
+def test_app_and_readonly_roles_cannot_read_secrets(connect, service, role):
+    service().execute("SELECT api.set_config_secret('erp.api_token', %s)", ('"s3cr3t-tok"',))
     conn = connect(role=role)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         conn.execute("SELECT value FROM ops.config_secrets")
@@ -48,21 +61,21 @@ def test_app_and_readonly_roles_cannot_read_secrets(connect, role):
     assert "s3cr3t-tok" not in everything
 
 
-def test_the_service_role_reads_a_secret_through_its_function(connect):
-    service = connect(role="assistant_service")
+def test_the_service_role_reads_a_secret_through_its_function(service):
+    service = service()
     service.execute("SELECT api.set_config_secret('erp.api_token', %s, 'ERP token')", ('"s3cr3t-tok"',))
     assert service.execute("SELECT ops.get_config_secret('erp.api_token')").fetchone() == ("s3cr3t-tok",)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         service.execute("SELECT * FROM ops.config_secrets")
 
 
-def test_an_unset_secret_is_no_data(connect):
+def test_an_unset_secret_is_no_data(service):
     with pytest.raises(psycopg.errors.NoDataFound, match="erp.api_token has no active value"):
-        connect(role="assistant_service").execute("SELECT ops.get_config_secret('erp.api_token')")
+        service().execute("SELECT ops.get_config_secret('erp.api_token')")
 
 
-def test_a_secret_is_never_stored_in_the_config_table(sql, connect):
-    connect(role="assistant_service").execute("SELECT api.set_config_secret('erp.api_token', %s)", ('"s3cr3t"',))
+def test_a_secret_is_never_stored_in_the_config_table(sql, service):
+    service().execute("SELECT api.set_config_secret('erp.api_token', %s)", ('"s3cr3t"',))
     assert sql("SELECT value FROM ops.config WHERE key = 'erp.api_token'") == [(None,)]
     with pytest.raises(psycopg.errors.CheckViolation, match="config_value_check"):
         sql("UPDATE ops.config SET value = '\"leak\"' WHERE key = 'erp.api_token'")

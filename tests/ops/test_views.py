@@ -191,6 +191,7 @@ def test_dba_views_show_statements_tables_indexes_and_sessions(sql, connect):
 
 def test_active_queries_hide_a_statement_handling_a_secret(sql, connect):
     busy = connect(role="assistant_service", autocommit=False)
+    busy.execute("SELECT set_config('assistant.secrets_key', %s, false)", ("5e" * 32,))  # the service's key
     busy.execute("SELECT api.set_config_secret('erp.api_token', '\"literal-secret-9\"')")
     texts = [q for (q,) in connect(role="assistant_dba").execute("SELECT query FROM api.dba_active_queries")]
     assert texts and not any("literal-secret-9" in q for q in texts)

@@ -30,7 +30,7 @@ def test_every_setting_of_the_project_file_is_in_force(db):
 
 @pytest.mark.parametrize("name, value", [
     ("max_connections", "100"), ("shared_buffers", "256MB"), ("effective_cache_size", "1GB"),
-    ("work_mem", "4MB"), ("maintenance_work_mem", "64MB"), ("log_statement", "mod"),
+    ("work_mem", "4MB"), ("maintenance_work_mem", "64MB"), ("log_statement", "none"),
     ("log_min_duration_statement", "1s"), ("shared_preload_libraries", "pg_stat_statements"),
     ("default_text_search_config", "pg_catalog.portuguese"), ("TimeZone", "UTC"), ("autovacuum", "on"),
 ])

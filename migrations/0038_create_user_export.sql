@@ -1,0 +1,8 @@
+-- Export everything held about a person as one JSON document (LGPD access and portability):
+-- api.export_user, over the same catalog discovery as the erasure (every table with a user_id
+-- column, and mentions of the user in every other table).
+-- depends: 0037_create_user_erasure
+-- functions-after: api.export_user
+--
+-- Runs in one transaction as assistant_owner, under the runner's lock_timeout and statement_timeout.
+-- Partner: 0038_create_user_export.rollback.sql drops the function.
