@@ -93,6 +93,20 @@ def test_make_rotate_reports_a_failed_step_then_exits_non_zero(db, db_url, event
     assert "ERROR:  partition maintenance run" in p.stdout
 
 
+def test_make_partitions_counts_the_rows_of_a_default_partition(db, db_url, events):
+    db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 0)", (events,))
+    db.execute("INSERT INTO core.test_events (created_at) SELECT '1970-01-01'::timestamptz + n * interval '1 second'"
+               " FROM generate_series(1, 1234) n")
+    db.commit()  # no ANALYZE: reltuples of the default still reads -1
+    p = make("partitions", db_url)
+    assert p.returncode == 0, p.stderr
+    default_row = next(ln for ln in p.stdout.splitlines() if "core.test_events_default" in ln)
+    assert [c.strip() for c in default_row.split("|")][2:4] == ["DEFAULT", "1234"], default_row
+    table_row = next(ln for ln in p.stdout.splitlines() if ln.lstrip().startswith("core.test_events "))
+    assert table_row.rstrip().endswith("1234 rows: make rotate"), table_row
+    assert "ANALYZE" in p.stdout
+
+
 def test_make_cleanup_prints_a_summary(db, db_url, events):
     db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 0, '1 month')", (events,))
     db.execute("SELECT maint.create_partition(%s::regclass, now() - interval '1 year')", (events,))
