@@ -15,11 +15,13 @@ BACKUP_COMPRESS ?= 6
 partitions: install ## report: partitioned tables, partitions, bounds, sizes, rows stuck in defaults
 	@$(MAINT_PSQL) -d "$(MAINT_URL)" -f sql/partition_report.sql
 
-rotate: install ## partition maintenance: create ahead, retention, move rows out of default partitions
-	@$(MAINT_PSQL) -d "$(MAINT_URL)" -c "CALL maint.run_maintenance()"
+# rotate and cleanup print the run's one-screen summary (the procedure's NOTICE lines, on stdout
+# without psql's prefix); a failed step makes them exit non-zero after the summary, like the CALL.
+rotate: install ## partition maintenance: create ahead, move rows out of default partitions, retention; prints a summary
+	@$(MAINT_PSQL) -d "$(MAINT_URL)" -c "CALL maint.run_maintenance()" 2>&1 | sed -u 's/^NOTICE:  //'
 
-cleanup: install ## retention: old partitions, system logs, expired memories
-	@$(MAINT_PSQL) -d "$(MAINT_URL)" -c "CALL maint.run_cleanup()"
+cleanup: install ## retention (one partition per transaction), system logs, expired memories; prints a summary
+	@$(MAINT_PSQL) -d "$(MAINT_URL)" -c "CALL maint.run_cleanup()" 2>&1 | sed -u 's/^NOTICE:  //'
 
 vacuum: install ## VACUUM (ANALYZE) the whole database
 	@$(MAINT_PSQL) -d "$(MAINT_URL)" -c "VACUUM (ANALYZE)"

@@ -1,6 +1,17 @@
-"""Fixtures of the partitions area: a throwaway RANGE-partitioned table the tests register,
-so they depend on no other area's tables."""
+"""Fixtures of the partitions area: a throwaway RANGE-partitioned table the tests register (so
+most tests depend on no other area's tables), the app's login and its way of naming the user,
+and the isolation-test helpers (a statement run in a thread, a session seen waiting)."""
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+import types
+import uuid
+
+import psycopg
 import pytest
+from psycopg import sql
 
 
 @pytest.fixture
@@ -30,3 +41,133 @@ def partitions(db):
             "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
             " WHERE i.inhparent = %s::regclass ORDER BY c.relname LIKE '%%default', c.relname", (parent,)).fetchall()]
     return _partitions
+
+
+# --- the application, as it connects ----------------------------------------------------------
+
+def name_user(conn: psycopg.Connection, user_id) -> None:
+    """Name the end user for the current transaction, the way the apps do (api.act_as)."""
+    conn.execute("SELECT api.act_as(%s)", (user_id,))
+
+
+@pytest.fixture
+def act_as():
+    """act_as(conn, user_id): name the user for the current transaction (see name_user)."""
+    return name_user
+
+
+@pytest.fixture
+def app_login(db):
+    """app_login() -> a new connection (autocommit off) as a LOGIN role that is only a member of
+    assistant_app, as the applications connect: every statement through api, bind parameters."""
+    name = "app_" + secrets.token_hex(4)
+    password = secrets.token_hex(12)
+    db.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE assistant_app").format(
+        sql.Identifier(name), sql.Literal(password)))
+    db.commit()
+    opened: list[psycopg.Connection] = []
+
+    def _connect(autocommit: bool = False) -> psycopg.Connection:
+        conn = psycopg.connect(host=db.info.host, port=db.info.port, dbname=db.info.dbname, user=name,
+                               password=password, autocommit=autocommit, application_name="assistant-app")
+        opened.append(conn)
+        return conn
+
+    _connect.role = name
+    yield _connect
+    for conn in opened:
+        conn.close()
+    db.rollback()
+    db.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+    db.commit()
+
+
+@pytest.fixture
+def people(db):
+    """people(n_users, n_conversations_each) -> [(user_id, [conversation ids])], committed."""
+    def _make(n_users: int = 1, n_conversations: int = 1):
+        out = []
+        for _ in range(n_users):
+            uid = db.execute("INSERT INTO core.users (name, email) VALUES (%s, %s) RETURNING id",
+                             ("Usuária " + uuid.uuid4().hex[:6], f"u-{uuid.uuid4().hex[:10]}@example.org")).fetchone()[0]
+            convs = [db.execute("INSERT INTO core.conversations (user_id, name) VALUES (%s, %s) RETURNING id",
+                                (uid, f"Conversa {k}")).fetchone()[0] for k in range(n_conversations)]
+            out.append((uid, convs))
+        db.commit()
+        return out
+    return _make
+
+
+@pytest.fixture
+def month(db):
+    """month(offset) -> (lower bound as text, partition suffix YYYYMM) of the month `offset`
+    months from now (UTC)."""
+    return lambda offset: _month(db, offset)
+
+
+def _month(db, offset: int) -> tuple[str, str]:
+    lo, suffix = db.execute("SELECT maint.partition_period_start(now(), 'month', %s)::text,"
+                            " to_char(maint.partition_period_start(now(), 'month', %s) AT TIME ZONE 'UTC', 'YYYYMM')",
+                            (offset, offset)).fetchone()
+    db.rollback()
+    return lo, suffix
+
+
+# --- isolation-test helpers ---------------------------------------------------------------------
+
+class Background:
+    """Runs fn() in a thread; .result() joins and returns its value or raises its exception."""
+
+    def __init__(self, fn):
+        self._value = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(fn,), daemon=True)
+        self._thread.start()
+
+    def _run(self, fn):
+        try:
+            self._value = fn()
+        except BaseException as exc:  # noqa: BLE001 - handed to the test by result()
+            self._error = exc
+
+    @property
+    def done(self) -> bool:
+        return not self._thread.is_alive()
+
+    def result(self, timeout: float = 60):
+        self._thread.join(timeout)
+        assert not self._thread.is_alive(), "the background statement did not finish"
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
+def waiting_for(observer: psycopg.Connection, pid: int, timeout: float = 20) -> list[tuple[str, str]]:
+    """Poll until backend pid waits for a heavyweight lock (pg_stat_activity.wait_event_type =
+    'Lock'); return what it waits for from pg_locks as (relation or lock type, mode). Fails the
+    test if it never waits. The poll is the observation PostgreSQL's isolation tester makes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        rows = observer.execute(
+            "SELECT coalesce(l.relation::regclass::text, l.locktype), l.mode"
+            "  FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid AND NOT l.granted"
+            " WHERE a.pid = %s AND a.wait_event_type = 'Lock'", (pid,)).fetchall()
+        if rows:
+            return rows
+        time.sleep(0.005)
+    pytest.fail(f"backend {pid} was never seen waiting for a lock")
+
+
+def held_by(observer: psycopg.Connection, pid: int) -> set[tuple[str, str]]:
+    """The relation locks backend pid holds: {(relation, mode)}, system catalogs left out."""
+    return set(observer.execute(
+        "SELECT l.relation::regclass::text, l.mode FROM pg_locks l JOIN pg_class c ON c.oid = l.relation"
+        " WHERE l.pid = %s AND l.granted AND l.locktype = 'relation' AND c.relnamespace <> 'pg_catalog'::regnamespace",
+        (pid,)).fetchall())
+
+
+@pytest.fixture
+def iso():
+    """The isolation-test helpers: iso.Background(fn), iso.waiting_for(observer, pid),
+    iso.held_by(observer, pid)."""
+    return types.SimpleNamespace(Background=Background, waiting_for=waiting_for, held_by=held_by)

@@ -54,11 +54,21 @@ def test_maintenance_creates_a_partition_whose_rows_wait_in_the_default(db, even
     assert db.execute("SELECT count(*) FROM core.test_events_default").fetchone()[0] == 0
 
 
-def test_maintenance_warns_about_rows_stuck_in_the_default(db, events):
+def test_maintenance_moves_rows_of_a_past_month_and_fills_the_gap_to_it(db, events, partitions):
     db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 0)", (events,))
     db.execute("INSERT INTO core.test_events (created_at) VALUES (now() - interval '1 year')")
-    rows = db.execute("SELECT action, partition FROM maint.maintain_partitions(%s)", (events,)).fetchall()
-    assert rows == [("warn", "core.test_events_default")]
+    rows = db.execute("SELECT action, detail FROM maint.maintain_partitions(%s)", (events,)).fetchall()
+    assert [a for a, _ in rows] == ["create"] * 12 and "moved 1 row" in rows[0][1]
+    assert db.execute("SELECT count(*) FROM core.test_events_default").fetchone()[0] == 0
+    assert len(partitions(events)) == 13 + 1
+
+
+def test_maintenance_reports_rows_it_keeps_in_the_default(db, events):
+    db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 0)", (events,))
+    db.execute("INSERT INTO core.test_events (created_at) VALUES ('1970-01-01 00:00+00')")
+    rows = db.execute("SELECT action, partition, detail FROM maint.maintain_partitions(%s)", (events,)).fetchall()
+    assert [(a, p) for a, p, _ in rows] == [("stray", "core.test_events_default")]
+    assert rows[0][2].startswith("1 row kept in core.test_events_default, dated 1970-01-01")
 
 
 def test_run_maintenance_also_empties_the_default(db, events, connect):

@@ -46,3 +46,18 @@ def test_readonly_role_sees_the_report_but_not_the_data(db, events, connect):
         ro.execute("SELECT maint.default_partition_has_rows('maint.partition_policies')")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         ro.execute("SELECT * FROM maint.maintain_partitions()")
+
+
+def test_default_partitions_are_counted_for_the_readonly_role_exactly_when_few(db, events, connect):
+    db.execute("SELECT * FROM maint.register_partitioned_table(%s, 'month', 0)", (events,))
+    db.execute("INSERT INTO core.test_events (created_at) SELECT '1970-01-01'::timestamptz + n * interval '1 hour'"
+               " FROM generate_series(1, 36) n")
+    db.commit()  # not analyzed: the estimate still reads -1 (0 rows on PostgreSQL before 14)
+    ro = connect(role="assistant_readonly")
+    default = db.execute("SELECT 'core.test_events_default'::regclass::oid").fetchone()[0]
+    db.rollback()
+    assert ro.execute("SELECT * FROM maint.default_partition_rows(%s::oid::regclass)", (default,)).fetchone() == (36, True)
+    # above the bound: the estimate, never below what was counted, marked as not exact
+    assert ro.execute("SELECT * FROM maint.default_partition_rows(%s::oid::regclass, 10)", (default,)).fetchone() == (11, False)
+    with pytest.raises(psycopg.errors.WrongObjectType):
+        ro.execute("SELECT * FROM maint.default_partition_rows('maint.partition_policies')")

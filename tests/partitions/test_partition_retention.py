@@ -77,3 +77,46 @@ def test_detach_into_a_taken_archive_name_keeps_the_partition_and_reports_it(db,
     rows = db.execute("SELECT action, partition FROM maint.apply_retention(%s)", (events,)).fetchall()
     assert rows == [("conflict", f"core.{old}")]
     assert old in partitions(events)
+
+
+def test_retention_releases_each_partition_before_waiting_for_the_next(db, connect, app_login, iso):
+    # Five expired days of ops.system_logs (30 days of retention); a session reads the third
+    # one directly, holding its lock. Before 0030 retention kept ACCESS EXCLUSIVE on
+    # ops.system_logs from its first drop while it retried the third (api.write_log blocked
+    # 13 s); now each drop commits, and the third is waited for holding nothing on the parent.
+    days = [r[0] for r in db.execute(
+        "SELECT to_char(d AT TIME ZONE 'UTC', 'YYYYMMDD') FROM ("
+        "  SELECT maint.partition_period_start(now(), 'day', -n) AS d FROM generate_series(44, 40, -1) n) s").fetchall()]
+    db.execute("SELECT maint.create_partition('ops.system_logs', maint.partition_period_start(now(), 'day', -n))"
+               " FROM generate_series(40, 44) n")
+    db.execute("INSERT INTO ops.system_logs (logged_at, level, source, message)"
+               " SELECT maint.partition_period_start(now(), 'day', -n) + interval '1 hour', 'INFO', 'teste', 'dia -' || n"
+               " FROM generate_series(40, 44) n")
+    db.commit()
+    blocker = connect(autocommit=False)
+    blocker.execute(f"SELECT count(*) FROM ops.system_logs_p{days[2]}")  # ACCESS SHARE on that day only
+
+    maint = connect()
+    maint.execute("SET maint.lock_timeout = '100ms'")
+    maint.execute("SET maint.lock_retries = 1000")
+    cleanup = iso.Background(lambda: maint.execute("CALL maint.run_cleanup()"))
+    observer = connect()
+    assert (f"ops.system_logs_p{days[2]}", "AccessExclusiveLock") in iso.waiting_for(observer, maint.info.backend_pid)
+
+    # the two days before it are gone, committed; maintenance holds nothing on the parent
+    gone = observer.execute("SELECT to_regclass(%s) IS NULL, to_regclass(%s) IS NULL",
+                            (f"ops.system_logs_p{days[0]}", f"ops.system_logs_p{days[1]}")).fetchone()
+    assert gone == (True, True)
+    assert not {r for r, _ in iso.held_by(observer, maint.info.backend_pid)} & {"ops.system_logs", "ops.system_logs_default"}
+    # and an app's log line is not kept waiting (a lock_timeout would raise 55P03 if it were)
+    app = app_login(autocommit=True)
+    app.execute("SET lock_timeout = '200ms'")
+    for n in range(5):
+        assert app.execute("SELECT api.write_log('INFO', 'assistente', %s)", (f"linha {n} durante a retenção",)).fetchone()[0]
+
+    blocker.commit()
+    cleanup.result()
+    assert observer.execute("SELECT count(*) FROM pg_class WHERE relname = ANY(%s)",
+                            ([f"system_logs_p{d}" for d in days],)).fetchone()[0] == 0
+    actions = observer.execute("SELECT actions FROM maint.maintenance_runs ORDER BY id DESC LIMIT 1").fetchone()[0]
+    assert sorted(a["partition"] for a in actions if a["action"] == "drop") == [f"ops.system_logs_p{d}" for d in days]

@@ -1,0 +1,14 @@
+-- Make partition moves safe next to the applications: moving rows out of a default partition is
+-- not a change (no trigger fires, no audit row, no counter moves), an insert, update or delete
+-- racing a move waits at the parent and then applies to the moved row, the locks of a new
+-- partition are each held for a moment, retention commits per partition, and one maintainer per
+-- table is chosen by its policy row instead of an advisory lock any role could take.
+-- depends: 0021_merge_heads
+-- functions: maint.create_partition_table maint.prepare_partition maint.attach_partition
+-- functions: maint.create_partition maint.ensure_default_partition maint.expired_partitions
+-- functions: maint.retire_partition maint.apply_retention
+--
+-- Only function versions: the lock table of the README ("Partitions and maintenance") says which
+-- lock each step takes, on which table, and for how long.
+-- Partner: 0030_make_partition_moves_safe.rollback.sql drops the functions created here; the
+-- runner puts back the 0002 versions of the ones replaced.

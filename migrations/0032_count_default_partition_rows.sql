@@ -1,0 +1,7 @@
+-- Count the rows of default partitions for make partitions: the planner's estimate it showed
+-- (pg_class.reltuples) reads 0 until the next ANALYZE, however many rows wait there.
+-- depends: 0031_bound_and_guard_maintenance_runs
+-- functions-after: maint.default_partition_rows
+--
+-- Only a function (sql/partition_report.sql calls it). Partner:
+-- 0032_count_default_partition_rows.rollback.sql drops it.
