@@ -6,9 +6,11 @@ import pytest
 
 MESSAGES_MD5 = ("SELECT count(*), md5(string_agg(m::text, ',' ORDER BY m.user_id, m.conversation_id, m.created_at, m.id))"
                 " FROM core.messages m")
-COUNTERS = ("SELECT c.id, c.message_count, c.first_message_at, c.last_message_at, c.updated_at, c.agents,"
+# what applications read (api.*: counters plus pending deltas) and the rows' own maintained columns
+COUNTERS = ("SELECT c.id, c.message_count, c.last_message_at, c.updated_at, c.agents, cc.first_message_at,"
             "       u.last_interaction_at, u.updated_at"
-            "  FROM core.conversations c JOIN core.users u ON u.id = c.user_id ORDER BY c.id")
+            "  FROM api.conversations c JOIN core.conversations cc ON cc.user_id = c.user_id AND cc.id = c.id"
+            "  JOIN api.users u ON u.id = c.user_id ORDER BY c.id")
 TRIGGERS = "SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal ORDER BY 1"
 
 

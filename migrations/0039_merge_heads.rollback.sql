@@ -1,0 +1,1 @@
+-- Undo 0039_merge_heads: it has no statement, so neither has its rollback.

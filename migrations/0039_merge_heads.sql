@@ -1,0 +1,3 @@
+-- Merge the heads of work done side by side: identity and roles (0027), partition maintenance
+-- (0032), and data protection (0038). No statement; later migrations depend on this one.
+-- depends: 0027_verify_who_a_session_acts_for 0032_count_default_partition_rows 0038_create_user_export
