@@ -9,8 +9,10 @@ yoyo does the bookkeeping (which migration is applied, the dependency order, rea
 adds only what yoyo does not do, each piece marked "hand-written because" where it lives:
 
 - content checksums of applied migrations (yoyo hashes only the id);
-- a session-level advisory lock instead of yoyo's lock table (a killed runner must not leave a lock);
-- lock_timeout / statement_timeout on every migration connection;
+- a table lock no application role can take instead of yoyo's lock table (a killed runner must
+  not leave a lock);
+- lock_timeout / statement_timeout on every migration connection, and retries when a lock is
+  not granted in time;
 - versioned function files (functions/<schema>/<name>/NNNN.sql): each migration loads the
   version of its time, a rollback restores the one before, a loaded version is frozen;
 - errors a DBA can act on (file, statement, SQLSTATE), with documented exit codes;
@@ -42,7 +44,7 @@ from assistant_db.errors import (EXIT_AUTH, EXIT_BAD_URL, EXIT_CHECKSUM, EXIT_CL
                                  EXIT_DRIFT, EXIT_INTERNAL, EXIT_LOCKED, EXIT_MIGRATION_FAILED, EXIT_OK,
                                  EXIT_UNKNOWN_ID, EXIT_UNREACHABLE, EXIT_USAGE, RunnerError)
 from assistant_db.functions import VERSION_FILE_RE, FunctionVersion  # noqa: E402
-from assistant_db.migrations import (ADVISORY_LOCK_CLASSID, ADVISORY_LOCK_OBJID,  # noqa: E402
+from assistant_db.migrations import (DEFAULT_LOCK_RETRIES, LOCK_TABLE, LOCK_MODE,  # noqa: E402
                                      DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT, DEFAULT_STATEMENT_TIMEOUT,
                                      HEADER_RE, META_SQL, MIGRATION_ID_RE, MIGRATION_TEMPLATE, OWNER_ROLE,
                                      ROLLBACK_TEMPLATE, Project, Runner, Tracker, layout_problems,
@@ -57,7 +59,7 @@ __all__ = [
     "run_as_server_user", "server_os_user", "EXIT_AUTH", "EXIT_BAD_URL", "EXIT_CHECKSUM",
     "EXIT_CLUSTER", "EXIT_DRIFT", "EXIT_INTERNAL", "EXIT_LOCKED", "EXIT_MIGRATION_FAILED",
     "EXIT_OK", "EXIT_UNKNOWN_ID", "EXIT_UNREACHABLE", "EXIT_USAGE", "RunnerError",
-    "VERSION_FILE_RE", "FunctionVersion", "ADVISORY_LOCK_CLASSID", "ADVISORY_LOCK_OBJID",
+    "VERSION_FILE_RE", "FunctionVersion", "DEFAULT_LOCK_RETRIES", "LOCK_TABLE", "LOCK_MODE",
     "DEFAULT_LOCK_TIMEOUT", "DEFAULT_LOCK_WAIT", "DEFAULT_STATEMENT_TIMEOUT", "HEADER_RE",
     "META_SQL", "MIGRATION_ID_RE", "MIGRATION_TEMPLATE", "OWNER_ROLE", "ROLLBACK_TEMPLATE",
     "Project", "Runner", "Tracker", "layout_problems", "new_migration", "read_headers",

@@ -10,8 +10,8 @@ from pathlib import Path
 from . import ROOT
 from .cluster import LOCAL_DIR, LocalCluster, exec_as_server_user
 from .errors import EXIT_BAD_URL, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, RunnerError
-from .migrations import (DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT, DEFAULT_STATEMENT_TIMEOUT, Project, Runner,
-                         new_migration)
+from .migrations import (DEFAULT_LOCK_RETRIES, DEFAULT_LOCK_TIMEOUT, DEFAULT_LOCK_WAIT, DEFAULT_STATEMENT_TIMEOUT,
+                         Project, Runner, new_migration)
 from .urls import DatabaseTarget, connection_error, scrub
 
 
@@ -36,16 +36,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="also print the rows migrations' SELECTs return")
     p.add_argument("--lock-wait", type=float, default=DEFAULT_LOCK_WAIT,
                    help="seconds to wait for another runner's lock (default %(default)s, env MIGRATION_LOCK_WAIT)")
+    p.add_argument("--lock-retries", type=int, default=os.environ.get("MIGRATION_LOCK_RETRIES") or str(DEFAULT_LOCK_RETRIES),
+                   help="times a migration is retried when a lock is not granted within lock_timeout, with a growing "
+                        "pause (default %(default)s, env MIGRATION_LOCK_RETRIES)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     a = sub.add_parser("apply", help="apply pending migrations (to head, or --to ID)")
     a.add_argument("--to", help="stop after this migration id (a 4-digit prefix is enough)")
     a.add_argument("--accept-changed", nargs="+", default=[], metavar="ID",
                    help="emergency override: accept edited applied migrations and record their new checksum ('all' for every one)")
+    a.add_argument("--dry-run", action="store_true",
+                   help="print the migrations that would run, in order, and their SQL; change nothing")
+    pl = sub.add_parser("plan", help="what apply would run, and its SQL, without running it (apply --dry-run)")
+    pl.add_argument("--to", help="stop after this migration id (a 4-digit prefix is enough)")
     r = sub.add_parser("rollback", help="roll back the last migration, --count N, or --to ID")
     g = r.add_mutually_exclusive_group()
     g.add_argument("--count", type=int, help="how many applied migrations to roll back (default 1)")
     g.add_argument("--to", help="roll back every migration applied after this id (it stays applied)")
+    r.add_argument("--yes", action="store_true",
+                   help="roll back several migrations without asking (needed when stdin is not a terminal)")
+    r.add_argument("--dry-run", action="store_true",
+                   help="print the rollback files that would run, in order, and the function versions restored; change nothing")
     sub.add_parser("status", help="applied and pending migrations, with dates")
     sub.add_parser("verify", help="check applied migrations against their files, and the layout")
     n = sub.add_parser("new", help="create NNNN_name.sql and NNNN_name.rollback.sql")
@@ -56,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("files", nargs="+", type=Path)
     c = sub.add_parser("cluster", help="the private local cluster in .pgdata/ (make up/down/psql)")
     c.add_argument("action", choices=["up", "down", "status", "url", "tcp-url", "psql", "pg-bin"])
-    x = sub.add_parser("as-server-user", help=argparse.SUPPRESS)
+    # internal, and kept out of --help: a subparser registered without help= is not listed
+    x = sub.add_parser("as-server-user")
     x.add_argument("cmd", nargs=argparse.REMAINDER)
     return p
 
@@ -77,11 +89,15 @@ def main(argv: list[str] | None = None) -> int:
         target = DatabaseTarget.parse(database_url(args))
         runner = Runner(target, project, lock_timeout=args.lock_timeout,
                         statement_timeout=args.statement_timeout, lock_wait=args.lock_wait,
-                        verbose=args.verbose)
+                        lock_retries=args.lock_retries, verbose=args.verbose)
+        if args.command == "plan" or (args.command == "apply" and args.dry_run):
+            return runner.plan("apply", to=args.to)
         if args.command == "apply":
             return runner.apply(to=args.to, allow_changed=set(args.accept_changed))
+        if args.command == "rollback" and args.dry_run:
+            return runner.plan("rollback", count=args.count, to=args.to)
         if args.command == "rollback":
-            return runner.rollback(count=args.count, to=args.to)
+            return runner.rollback(count=args.count, to=args.to, yes=args.yes)
         if args.command == "status":
             return runner.status()
         if args.command == "verify":
