@@ -10,19 +10,24 @@ import os
 import pwd
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import quote
 
 from . import ROOT, rel
-from .errors import EXIT_CLUSTER, RunnerError
+from .errors import EXIT_CLUSTER, EXIT_USAGE, RunnerError
 from .urls import DatabaseTarget, connect
 
 # Hand-written: no library here starts a persistent project-local cluster as an unprivileged
 # user when invoked as root (pytest-postgresql's servers are throwaway, per test session).
 LOCAL_DIR = Path(os.environ.get("ASSISTANT_DB_PGDATA", ROOT / ".pgdata"))
-LOCAL_PORT = int(os.environ.get("ASSISTANT_DB_PORT", "54329"))
+# the port of a new local cluster: ASSISTANT_DB_PORT, else this; once the cluster exists its port
+# is the one recorded in <root>/port (see LocalCluster)
+DEFAULT_PORT = 54329
+PORT_ENV = "ASSISTANT_DB_PORT"
+LOCAL_PORT = int(os.environ[PORT_ENV]) if os.environ.get(PORT_ENV, "").isdigit() else DEFAULT_PORT
 LOCAL_DB = os.environ.get("ASSISTANT_DB_NAME", "assistant")
 LOCAL_SUPERUSER = "postgres"
 SERVER_OS_USER_FALLBACK = "assistantdb"
@@ -116,24 +121,90 @@ def run_as_server_user(cmd: list[str], *, check: bool = True, capture: bool = Tr
     return proc
 
 
+class PortInUse(RunnerError):
+    """The cluster's port is taken by another program: the server cannot start there."""
+
+
+def port_in_use(port: int) -> bool:
+    """Whether something listens on 127.0.0.1:port (probed as the server binds: SO_REUSEADDR)."""
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def asked_port() -> int | None:
+    """ASSISTANT_DB_PORT, if set."""
+    value = os.environ.get(PORT_ENV, "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise RunnerError(f"{PORT_ENV}={value!r} is not a TCP port", EXIT_USAGE, "Set it to a number from 1024 to 65535.")
+    return int(value)
+
+
 class LocalCluster:
     """A private cluster in a directory: `.pgdata/` for make up, a temporary one for the tests.
 
     Host connections use scram-sha-256 with a generated password kept in `<root>/pgpass`
     (mode 0600, libpq's pgpass format); the socket, in a 0700 directory, trusts its owner.
+
+    The port is chosen once and remembered in `<root>/port`: port= (or ASSISTANT_DB_PORT) picks
+    it for a new cluster; afterwards the recorded port is used, and asking for another one is
+    refused (naming both) rather than silently starting or looking for the server elsewhere.
     """
 
-    def __init__(self, root: Path = LOCAL_DIR, port: int = LOCAL_PORT, conf: Path | None = ROOT / "postgresql.conf",
+    def __init__(self, root: Path = LOCAL_DIR, port: int | None = None, conf: Path | None = ROOT / "postgresql.conf",
                  extra_options: str = ""):
         self.root = Path(root)
         self.data = self.root / "data"
         self.run = self.root / "run"
         self.log = self.root / "server.log"
         self.pgpass = self.root / "pgpass"
-        self.port = port
+        self.port_file = self.root / "port"
+        source = f"port {port}" if port is not None else None
+        if port is None:
+            port = asked_port()
+            source = f"{PORT_ENV}={port}" if port is not None else None
+        recorded = self.recorded_port()
+        if recorded is not None and port is not None and port != recorded:
+            raise RunnerError(
+                f"the local cluster in {rel(self.root)}/ has port {recorded} (recorded in {rel(self.port_file)}), "
+                f"but {source} was asked for", EXIT_CLUSTER,
+                f"Unset {PORT_ENV} to use port {recorded}. To move the cluster to port {port}: make down, "
+                f"echo {port} > {rel(self.port_file)}, make up.")
+        self.port = recorded if recorded is not None else (port if port is not None else DEFAULT_PORT)
         self.conf = conf
         self.extra_options = extra_options
         self.bin = find_pg_bin()
+
+    def recorded_port(self) -> int | None:
+        """The port this cluster was given: <root>/port; for a cluster made before the port was
+        recorded, the port its running server listens on (line 4 of postmaster.pid)."""
+        with contextlib.suppress(OSError, ValueError):
+            return int(self.port_file.read_text().strip())
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            return int((self.data / "postmaster.pid").read_text().splitlines()[3])
+        return None
+
+    def record_port(self) -> None:
+        if self.port_file.is_file() and self.port_file.read_text().strip() == str(self.port):
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.port_file.write_text(f"{self.port}\n")
+        # the TCP password line names the port: follow a cluster moved to another one
+        password = self.password
+        if password is not None:
+            self.pgpass.write_text(f"127.0.0.1:{self.port}:*:{LOCAL_SUPERUSER}:{password}\n")
+            os.chmod(self.pgpass, 0o600)
+
+    def log_tail(self, lines: int = 5) -> list[str]:
+        with contextlib.suppress(OSError):
+            return [ln for ln in self.log.read_text(errors="replace").splitlines() if ln.strip()][-lines:]
+        return []
 
     @property
     def socket_dir(self) -> Path:
@@ -192,6 +263,7 @@ class LocalCluster:
         os.chmod(pwfile, 0o600)
         self.pgpass.write_text(f"127.0.0.1:{self.port}:*:{LOCAL_SUPERUSER}:{password}\n")
         os.chmod(self.pgpass, 0o600)
+        self.record_port()
         self._chown(self.root)
         self._chown(self.socket_dir)
         self._check_reachable()
@@ -214,8 +286,16 @@ class LocalCluster:
             shutil.copyfile(self.conf, self.data / "assistant-db.conf")
             self._chown(self.data / "assistant-db.conf")
         if self.running():
+            self.record_port()
             print(f"server already running on port {self.port}", file=out)
             return
+        if port_in_use(self.port):
+            raise PortInUse(f"port {self.port} on 127.0.0.1 is already in use by another program: the server of "
+                            f"{rel(self.root)}/ cannot start there", EXIT_CLUSTER,
+                            f"Stop that program (ss -ltnp 'sport = :{self.port}' shows it), or give the cluster another "
+                            f"port: make down, echo PORT > {rel(self.port_file)}, make up "
+                            f"(a new cluster: {PORT_ENV}=PORT make up).")
+        self.record_port()
         self.socket_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(self.socket_dir, 0o700)
         self._chown(self.socket_dir)
@@ -223,8 +303,16 @@ class LocalCluster:
             self._chown(self.log)
         opts = (f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='{self.socket_dir}' "
                 f"{self.extra_options}").strip()
-        run_as_server_user([str(self.bin / "pg_ctl"), "start", "-w", "-t", "120", "-D", str(self.data),
-                            "-l", str(self.log), "-o", opts])
+        try:
+            run_as_server_user([str(self.bin / "pg_ctl"), "start", "-w", "-t", "120", "-D", str(self.data),
+                                "-l", str(self.log), "-o", opts])
+        except RunnerError as exc:
+            # what the server said is in its log, not in pg_ctl's output
+            tail = self.log_tail()
+            if tail:
+                exc.message += f"\n  last lines of {rel(self.log)}:\n    " + "\n    ".join(tail)
+            exc.hint = f"See {rel(self.log)} for the whole of the server's log."
+            raise
         print(f"server started on 127.0.0.1:{self.port} (socket in {rel(self.socket_dir)})", file=out)
 
     def ensure_database(self, dbname: str = LOCAL_DB) -> None:
@@ -244,7 +332,8 @@ class LocalCluster:
 
     def describe(self, out=sys.stdout) -> None:
         state = "running" if self.running() else "stopped"
-        print(f"local cluster ({state}), PostgreSQL binaries in {self.bin}\n"
+        print(f"local cluster ({state}) on port {self.port} (recorded in {rel(self.port_file)}), "
+              f"PostgreSQL binaries in {self.bin}\n"
               f"  socket: {self.url()}\n"
               f"  TCP:    {self.tcp_url()}   (password in {rel(self.pgpass)}: export PGPASSFILE={self.pgpass})\n"
               f"  connect: make psql    stop: make down", file=out)
