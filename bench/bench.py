@@ -31,11 +31,9 @@ import platform
 import random
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -46,6 +44,7 @@ sys.path.insert(0, str(ROOT))
 import psycopg  # noqa: E402
 
 import runner  # noqa: E402
+from assistant_db.throwaway import throwaway_database  # noqa: E402
 
 PGBENCH = BENCH / "pgbench"
 SQL = BENCH / "sql"
@@ -64,12 +63,6 @@ TARGETS = {
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pct(values: list[float], p: float) -> float:
@@ -98,27 +91,30 @@ class Bench:
 
     # ---- cluster -------------------------------------------------------------------------------
     def start(self) -> None:
-        base = os.environ.get("BENCH_TMPDIR") or None
-        self.tmp = Path(tempfile.mkdtemp(prefix="assistant-db-bench-", dir=base))
-        # the server runs as an unprivileged OS user when we are root: it must traverse this
-        os.chmod(self.tmp, 0o755)
-        self.work = self.work or (self.tmp / "work")
-        self.work.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.work, 0o777)
-        self.cluster = runner.LocalCluster(root=self.tmp / "cluster", port=free_port(),
-                                           conf=ROOT / "postgresql.conf",
-                                           extra_options=self.args.pg_options or "")
-        out = open(os.devnull, "w")
-        log(f"private cluster in {self.cluster.root} (PostgreSQL {runner.pg_major(self.cluster.bin)}, "
-            f"{self.cluster.bin}), port {self.cluster.port}")
-        self.cluster.init(out=out)
-        self.cluster.start(out=out)
-        self.cluster.ensure_database("bench")
-        self.url = self.cluster.url("bench")
-        self.env = dict(os.environ, PGHOST=str(self.cluster.socket_dir), PGPORT=str(self.cluster.port),
-                        PGUSER="postgres", PGDATABASE="bench")
-        self.env.pop("PGOPTIONS", None)
-        self.conn = psycopg.connect(self.url, autocommit=True)
+        """A private server (the project's postgresql.conf, fsync on: ingest is measured) with a
+        database migrated by runner.py and the default seeds, in a temporary directory."""
+        bindir = runner.find_pg_bin()
+        log(f"private cluster (PostgreSQL {runner.pg_major(bindir)}, {bindir}): starting and migrating")
+        self._stack = contextlib.ExitStack()
+        db = self._stack.enter_context(throwaway_database(
+            "bench", seeds=True, durable=True, extra_options=self.args.pg_options or "",
+            base=os.environ.get("BENCH_TMPDIR") or None, prefix="assistant-db-bench-", keep=self.args.keep,
+            statement_timeout="0"))
+        self.cluster = db.cluster
+        self.tmp = db.root
+        log(f"private cluster in {self.cluster.root}, port {self.cluster.port}")
+        try:
+            self.work = self.work or (self.tmp / "work")
+            self.work.mkdir(parents=True, exist_ok=True)
+            os.chmod(self.work, 0o777)
+            self.url = db.socket_url()
+            self.env = dict(os.environ, PGHOST=str(self.cluster.socket_dir), PGPORT=str(self.cluster.port),
+                            PGUSER="postgres", PGDATABASE="bench")
+            self.env.pop("PGOPTIONS", None)
+            self.conn = psycopg.connect(self.url, autocommit=True)
+        except BaseException:
+            self._stack.close()
+            raise
 
     def stop(self) -> None:
         if self.cluster is None:
@@ -127,27 +123,9 @@ class Bench:
             self.conn.close()
         except Exception:
             pass
+        self._stack.close()  # stops the server and removes its directory, unless --keep
         if self.args.keep:
             log(f"kept the cluster running: {self.url}")
-            return
-        try:
-            self.cluster.stop(out=open(os.devnull, "w"))
-        finally:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-
-    def migrate(self) -> None:
-        target = runner.DatabaseTarget.parse(self.url)
-        r = runner.Runner(target, runner.Project(ROOT), out=open(os.devnull, "w"),
-                          statement_timeout="0")
-        try:
-            # yoyo echoes the result of a migration's SELECT on stdout: keep the report clean
-            with contextlib.redirect_stdout(open(os.devnull, "w")):
-                r.apply()
-            seeds = sorted((ROOT / "seeds" / "default").glob("*.sql"))
-            if seeds:
-                r.seed(seeds)
-        finally:
-            r.close()
 
     # ---- helpers -------------------------------------------------------------------------------
     def q(self, sql: str, params=None):
@@ -533,8 +511,6 @@ class Bench:
         t_start = time.time()
         self.start()
         try:
-            log("migrating")
-            self.migrate()
             for f in self.args.apply:
                 # a proposed schema change, measured before it becomes a migration
                 log(f"applying {f}")
