@@ -3,6 +3,7 @@ lines on stderr and its documented exit code."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -73,7 +74,22 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+# GNU make exits 2 whenever a recipe fails, whatever the recipe's own status. bin/make, a
+# wrapper taking make's arguments, names a file here; the runner writes its exit code to it when
+# it fails, and the wrapper exits with that code (README: Exit codes).
+EXIT_FILE_ENV = "ASSISTANT_DB_EXIT_FILE"
+
+
 def main(argv: list[str] | None = None) -> int:
+    code = _main(argv)
+    path = os.environ.get(EXIT_FILE_ENV)
+    if code and path:
+        with contextlib.suppress(OSError):
+            Path(path).write_text(f"{code}\n")
+    return code
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     project = Project(args.project.resolve())
     runner = None

@@ -996,6 +996,9 @@ class Runner:
 
     def seed(self, files: list[Path]) -> int:
         """Load seed files, each in one transaction, as the owner role."""
+        for f in files:
+            if not Path(f).is_file():
+                raise RunnerError(f"seed file {f} does not exist", EXIT_USAGE, "Name .sql files (make seed SEED=path).")
         with self.locked():
             conn = self.backend().connection
             for f in files:
