@@ -6,6 +6,7 @@
     migrations  Project, Runner (apply, rollback, status, verify, seed), layout checks, `new`
     cluster     the private local cluster (LocalCluster), the server binaries, the server's OS user
     cli         the command line of runner.py (argparse + main)
+    throwaway   a throwaway migrated database (tests, docs/generate.py, bench/bench.py)
 
 `runner.py` at the project root is the entry point and re-exports these names.
 """
