@@ -27,10 +27,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import filecmp
-import os
 import re
 import shutil
-import socket
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -852,53 +850,6 @@ def first_difference(expected: Path, actual: Path) -> str | None:
     return None
 
 
-# --------------------------------------------------------------------------------------------
-# make docs: a throwaway cluster
-# --------------------------------------------------------------------------------------------
-def throwaway_database(log=sys.stderr):
-    """Start a private cluster in a temporary directory, apply every migration (and the default
-    seeds, as the test suite's template does), and return (url, cleanup)."""
-    sys.path.insert(0, str(ROOT))
-    import runner
-
-    root = Path(tempfile.mkdtemp(prefix="assistant-db-docs-"))
-    os.chmod(root, 0o755)  # the server runs as an unprivileged OS user when we are root
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    cluster = runner.LocalCluster(root=root, port=port, conf=ROOT / "postgresql.conf",
-                                  extra_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-    devnull = open(os.devnull, "w")
-
-    def cleanup():
-        try:
-            cluster.stop(out=devnull)
-        finally:
-            devnull.close()
-            shutil.rmtree(root, ignore_errors=True)
-
-    try:
-        cluster.init(out=devnull)
-        cluster.start(out=devnull)
-        dbname = "assistant_docs"
-        cluster.ensure_database(dbname)
-        url = cluster.url(dbname)
-        r = runner.Runner(runner.DatabaseTarget.parse(url), runner.Project(ROOT), out=devnull)
-        try:
-            with contextlib.redirect_stdout(devnull):  # what migrations SELECT (e.g. partition actions)
-                r.apply()
-            seeds = sorted((ROOT / "seeds" / "default").glob("*.sql"))
-            if seeds:
-                r.seed(seeds)
-        finally:
-            r.close()
-        print(f"docs: migrated a throwaway database (PostgreSQL {runner.pg_major(cluster.bin)})", file=log)
-        return url, cleanup
-    except BaseException:
-        cleanup()
-        raise
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--database", help="document this database instead of a throwaway one migrated from scratch")
@@ -907,22 +858,26 @@ def main(argv=None) -> int:
                     help="write nothing: exit 1 when --out differs from what would be generated")
     args = ap.parse_args(argv)
 
-    cleanup = None
-    try:
+    with contextlib.ExitStack() as stack:
         if args.database:
             url = args.database
         else:
+            # a private server in a temporary directory, every migration and the default seeds
+            # applied (as the test suite's template), stopped and removed when done
+            sys.path.insert(0, str(ROOT))
+            from assistant_db.cluster import pg_major
+            from assistant_db.throwaway import throwaway_database
+
             try:
-                url, cleanup = throwaway_database()
-            except Exception as exc:  # runner.RunnerError carries the DBA-facing message and hint
+                db = stack.enter_context(throwaway_database("assistant_docs", seeds=True, prefix="assistant-db-docs-"))
+            except Exception as exc:  # RunnerError carries the DBA-facing message and hint
                 print(f"error: {exc}", file=sys.stderr)
                 if getattr(exc, "hint", None):
                     print(f"  hint: {exc.hint}", file=sys.stderr)
                 return getattr(exc, "code", 1) or 1
+            print(f"docs: migrated a throwaway database (PostgreSQL {pg_major(db.bin)})", file=sys.stderr)
+            url = db.socket_url()
         files, cat = generate(url)
-    finally:
-        if cleanup:
-            cleanup()
 
     for name in unassigned_tables(cat):
         print(f"warning: {name} matches no ER diagram area (AREA_RULES in docs/generate.py): "

@@ -2,18 +2,17 @@
 a template database, and a fresh copy of it for every test (pytest-postgresql's janitor).
 
 Hand-written part: pytest-postgresql starts its servers as the current OS user, and PostgreSQL
-refuses to run as root; the server is therefore started by runner.LocalCluster, which runs it as
-an unprivileged OS user when the suite runs as root, with the project's postgresql.conf. Everything
-after that (template database, per-test copies, connections) is pytest-postgresql's.
+refuses to run as root; the server is therefore assistant_db.throwaway's (a LocalCluster, run as
+an unprivileged OS user when the suite runs as root, with the project's postgresql.conf), and the
+template is migrated by its migrate(). Everything after that (template database, per-test
+copies, connections) is pytest-postgresql's.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
-import shutil
-import socket
 import sys
-import tempfile
 from pathlib import Path
 
 import psycopg
@@ -25,17 +24,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import runner  # noqa: E402
+from assistant_db import throwaway  # noqa: E402
 
 TEST_PASSWORD = secrets.token_hex(16)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-TEST_PORT = int(os.environ.get("ASSISTANT_DB_TEST_PORT") or _free_port())
+TEST_PORT = int(os.environ.get("ASSISTANT_DB_TEST_PORT") or throwaway.free_port())
 _server: runner.LocalCluster | None = None
 
 
@@ -43,24 +35,19 @@ def pytest_configure(config):
     global _server
     if hasattr(config, "workerinput"):
         return
-    root = Path(tempfile.mkdtemp(prefix="assistant-db-test-"))
-    os.chmod(root, 0o755)
-    # fsync off: a throwaway server; durability is not under test
-    _server = runner.LocalCluster(root=root, port=TEST_PORT, conf=ROOT / "postgresql.conf",
-                                  extra_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
-    out = open(os.devnull, "w")
-    _server.init(out=out, password=TEST_PASSWORD)
-    _server.start(out=out)
+    stack = contextlib.ExitStack()
+    # only the server: pytest-postgresql creates the template database and migrate_template fills it
+    server = stack.enter_context(throwaway.throwaway_database(
+        None, port=TEST_PORT, password=TEST_PASSWORD, prefix="assistant-db-test-"))
+    _server = server.cluster
     config._assistant_db_server = _server
+    config._assistant_db_stack = stack
 
 
 def pytest_unconfigure(config):
-    server = getattr(config, "_assistant_db_server", None)
-    if server is not None:
-        try:
-            server.stop(out=open(os.devnull, "w"))
-        finally:
-            shutil.rmtree(server.root, ignore_errors=True)
+    stack = getattr(config, "_assistant_db_stack", None)
+    if stack is not None:
+        stack.close()
 
 
 def pytest_report_header(config):
@@ -75,16 +62,8 @@ def url_for(dbname: str, user: str = "postgres", password: str | None = TEST_PAS
 
 
 def migrate_template(host, port, user, dbname, password, **_):
-    """pytest-postgresql loader: apply every migration to the template database."""
-    target = runner.DatabaseTarget.parse(url_for(dbname, user, password))
-    r = runner.Runner(target, runner.Project(ROOT), out=open(os.devnull, "w"))
-    try:
-        r.apply()
-        seeds = sorted((ROOT / "seeds" / "default").glob("*.sql"))
-        if seeds:
-            r.seed(seeds)
-    finally:
-        r.close()
+    """pytest-postgresql loader: apply every migration and the default seeds to the template database."""
+    throwaway.migrate(url_for(dbname, user, password), seeds=True)
 
 
 postgresql_noproc = factories.postgresql_noproc(

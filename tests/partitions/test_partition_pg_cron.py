@@ -5,12 +5,8 @@ so the scheduling test starts a server of its own with both settings on top of t
 postgresql.conf. It runs where pg_cron is installed for the server under test (Debian:
 apt-get install postgresql-15-cron) and is skipped, saying so, elsewhere (the embedded
 PostgreSQL 18 has no pg_cron)."""
-import os
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import psycopg
@@ -19,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-import runner  # noqa: E402
+from assistant_db.throwaway import throwaway_database  # noqa: E402
 
 
 def test_scheduling_without_pg_cron_says_what_to_do(db):
@@ -41,29 +37,10 @@ def cron_server(pg_bin):
     if not (pkglibdir(pg_bin) / "pg_cron.so").is_file():
         pytest.skip(f"pg_cron is not installed for the PostgreSQL of {pg_bin} "
                     "(Debian: apt-get install postgresql-15-cron); scheduling inside the database is untested here")
-    base = Path(tempfile.mkdtemp(prefix="assistant-db-cron-"))
-    os.chmod(base, 0o755)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = runner.LocalCluster(root=base, port=port, conf=ROOT / "postgresql.conf",
-                                 extra_options="-c shared_preload_libraries=pg_stat_statements,pg_cron "
-                                               "-c cron.database_name=assistant -c fsync=off")
-    devnull = open(os.devnull, "w")
-    server.init(out=devnull, password="cron-test")
-    server.start(out=devnull)
-    try:
-        server.ensure_database("assistant")
-        url = f"postgresql://postgres:cron-test@127.0.0.1:{port}/assistant"
-        r = runner.Runner(runner.DatabaseTarget.parse(url), runner.Project(ROOT), out=devnull)
-        try:
-            r.apply()
-        finally:
-            r.close()
-        yield url
-    finally:
-        server.stop(out=devnull)
-        shutil.rmtree(base, ignore_errors=True)
+    with throwaway_database("assistant", prefix="assistant-db-cron-",
+                            extra_options="-c shared_preload_libraries=pg_stat_statements,pg_cron "
+                                          "-c cron.database_name=assistant") as server:
+        yield server.url
 
 
 @pytest.mark.slow

@@ -49,7 +49,9 @@ def run(empty_db, project):
         full_env = dict(os.environ)
         full_env.pop("DATABASE_URL", None)
         full_env.update(env or {})
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=full_env)
+        # never the developer's terminal: a runner that asks a question must not wait on it
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=full_env,
+                           stdin=subprocess.DEVNULL)
         return Result(p.returncode, p.stdout, p.stderr)
 
     return _run

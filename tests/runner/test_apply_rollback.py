@@ -61,11 +61,11 @@ def test_rollback_count_and_to(add_migration, run, project, empty_db):
     assert r.code == 0 and f"rolled back  {ids[-1]}" in r.out
     assert applied_ids(empty_db) == ids[:-1]
     assert run("apply").code == 0
-    r = run("rollback", "--count", "2")
+    r = run("rollback", "--count", "2", "--yes")
     assert r.code == 0, r.text
     assert applied_ids(empty_db) == ids[:-2]
     assert run("apply").code == 0
-    r = run("rollback", "--to", ids[0])
+    r = run("rollback", "--to", ids[0], "--yes")
     assert r.code == 0, r.text
     assert applied_ids(empty_db) == ids[:1]
     with psycopg.connect(empty_db) as c:
@@ -74,7 +74,7 @@ def test_rollback_count_and_to(add_migration, run, project, empty_db):
 
 def test_full_rollback_leaves_no_project_object(run, project, empty_db):
     assert run("apply").code == 0
-    r = run("rollback", "--count", str(len(migration_ids(project))))
+    r = run("rollback", "--count", str(len(migration_ids(project))), "--yes")
     assert r.code == 0, r.text
     with psycopg.connect(empty_db) as c:
         schemas = [r[0] for r in c.execute(
@@ -121,7 +121,7 @@ def test_up_down_up_gives_an_identical_schema(run, project, empty_db, pg_bin):
     first = normalised_schema_dump(pg_bin, empty_db)
     first_privs = privileges_snapshot(empty_db)
     assert "CREATE SCHEMA core" in first
-    r = run("rollback", "--count", str(len(migration_ids(project))))
+    r = run("rollback", "--count", str(len(migration_ids(project))), "--yes")
     assert r.code == 0, r.text
     r = run("apply")
     assert r.code == 0, r.text
@@ -222,3 +222,23 @@ def test_rows_a_migration_selects_are_shown_only_with_verbose(add_migration, run
     assert run("rollback").code == 0
     r = run("--verbose", "apply")
     assert r.code == 0 and "the_answer" in r.out and "42" in r.out
+
+
+def test_status_shows_who_applied_each_migration_and_unknown_for_older_rows(run, project, empty_db):
+    ids = migration_ids(project)
+    assert run("apply", "--to", ids[1]).code == 0
+    # a database migrated by a runner that did not record who applied: no applied_by column
+    with psycopg.connect(empty_db, autocommit=True) as c:
+        c.execute("ALTER TABLE public._assistant_db_checksum DROP COLUMN applied_by")
+    assert run("apply").code == 0  # adds the column back; the older rows stay NULL
+    r = run("status")
+    assert r.code == 0, r.text
+    when = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
+    for mid in ids[:2]:
+        assert re.search(rf"applied  {mid}\s+{when}  by unknown", r.out), r.out
+    for mid in ids[2:]:
+        assert re.search(rf"applied  {mid}\s+{when}  by postgres \([\w.-]+@[\w.-]+\)", r.out), r.out
+    with psycopg.connect(empty_db) as c:
+        by = c.execute("SELECT applied_by FROM public._assistant_db_checksum WHERE migration_id = %s",
+                       (ids[-1],)).fetchone()[0]
+    assert by.startswith("postgres (")

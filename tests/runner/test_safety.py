@@ -9,6 +9,8 @@ from pathlib import Path
 
 import psycopg
 
+from helpers import spawn, wait_for_lock_holder
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -86,9 +88,10 @@ def test_lock_timeout_stops_a_migration_queued_behind_a_long_transaction(add_mig
     try:
         holder.execute("SELECT * FROM core.busy")  # an open transaction holds ACCESS SHARE
         started = time.monotonic()
-        r = run("--lock-timeout", "1s", "apply")
+        r = run("--lock-timeout", "1s", "--lock-retries", "2", "apply")
         assert r.code == 6, r.text
-        assert "55P03" in r.err and "lock_timeout" in r.err
+        assert "55P03" in r.err and "lock_timeout" in r.err and "2 retries" in r.err
+        assert "retry 1 of 2" in r.out and "retry 2 of 2" in r.out
         assert time.monotonic() - started < 60
     finally:
         holder.close()
@@ -106,29 +109,13 @@ def test_invalid_timeout_is_a_usage_error(run):
 
 
 # ---- the migrations lock ---------------------------------------------------------------------------
-def _spawn(project, url, *args):
-    return subprocess.Popen([sys.executable, str(ROOT / "runner.py"), "--project", str(project),
-                             "--database", url, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def _wait_for_lock_holder(url, timeout=60):
-    deadline = time.monotonic() + timeout
-    with psycopg.connect(url, autocommit=True) as c:
-        while time.monotonic() < deadline:
-            if c.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                         "AND classid = x'61736462'::int").fetchone()[0]:
-                return
-            time.sleep(0.05)
-    raise AssertionError("no runner took the lock")
-
-
 def test_concurrent_applies_serialise(add_migration, run, project, empty_db):
     add_migration(project, "slow_counter",
                   "CREATE TABLE core.counter (n int);\nSELECT pg_sleep(2);\nINSERT INTO core.counter VALUES (1);",
                   "DROP TABLE core.counter;")
-    first = _spawn(project, empty_db, "apply")
-    _wait_for_lock_holder(empty_db)
-    second = _spawn(project, empty_db, "apply")
+    first = spawn(project, empty_db, "apply")
+    wait_for_lock_holder(empty_db)
+    second = spawn(project, empty_db, "apply")
     out1, err1 = first.communicate(timeout=120)
     out2, err2 = second.communicate(timeout=120)
     assert first.returncode == 0, err1
@@ -143,8 +130,8 @@ def test_a_killed_runner_does_not_block_the_next_one(add_migration, run, project
     assert run("apply").code == 0
     mid = add_migration(project, "slow_table", "CREATE TABLE core.slow (id int);\nSELECT pg_sleep(60);",
                         "DROP TABLE core.slow;")
-    victim = _spawn(project, empty_db, "apply")
-    _wait_for_lock_holder(empty_db)
+    victim = spawn(project, empty_db, "apply")
+    wait_for_lock_holder(empty_db)
     time.sleep(0.5)  # inside the migration's transaction, sleeping
     os.kill(victim.pid, signal.SIGKILL)
     victim.wait()
@@ -159,11 +146,153 @@ def test_a_killed_runner_does_not_block_the_next_one(add_migration, run, project
 
 def test_lock_wait_timeout_names_the_holder(add_migration, run, project, empty_db):
     add_migration(project, "slow", "SELECT pg_sleep(5);", "")
-    first = _spawn(project, empty_db, "apply")
+    first = spawn(project, empty_db, "apply")
     try:
-        _wait_for_lock_holder(empty_db)
+        wait_for_lock_holder(empty_db)
         r = run("--lock-wait", "0.5", "apply")
         assert r.code == 9, r.text
         assert "another runner holds the migrations lock" in r.err and "pg_terminate_backend" in r.err
     finally:
         first.communicate(timeout=60)
+
+
+# ---- the lock no application can take -------------------------------------------------------------
+def _app_login(url, name):
+    """A login that is only in assistant_app, as an application connects (roles are cluster-wide)."""
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute(f"DROP ROLE IF EXISTS {name}")
+        c.execute(f"CREATE ROLE {name} LOGIN PASSWORD 'app-secret' IN ROLE assistant_app")
+    return f"postgresql://{name}:app-secret@" + url.split("@", 1)[1]
+
+
+def _drop_role(url, name):
+    with psycopg.connect(url, autocommit=True) as c:
+        c.execute(f"DROP ROLE IF EXISTS {name}")
+
+
+def test_an_application_role_can_neither_take_nor_block_the_migrations_lock(add_migration, run, project, empty_db):
+    assert run("apply").code == 0  # creates public._assistant_db_lock
+    role = f"lock_probe_{os.getpid()}"
+    app_url = _app_login(empty_db, role)
+    app = psycopg.connect(app_url)
+    try:
+        for mode in ("ACCESS SHARE", "ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "ACCESS EXCLUSIVE"):
+            try:
+                app.execute(f"LOCK TABLE public._assistant_db_lock IN {mode} MODE")
+                raise AssertionError(f"{role} took the migrations lock in {mode} mode")
+            except psycopg.errors.InsufficientPrivilege:
+                app.rollback()
+        # what it can hold: the key the runner used to lock on, and ACCESS SHARE on the lock
+        # table through a statement prepared (not run) in a transaction it keeps open
+        app.execute("SELECT pg_advisory_lock(x'61736462'::int, 1)")
+        app.execute("PREPARE probe AS SELECT * FROM public._assistant_db_lock")
+        assert app.execute("SELECT count(*) FROM pg_locks WHERE pid = pg_backend_pid() AND granted AND "
+                           "(locktype = 'advisory' OR relation = 'public._assistant_db_lock'::regclass)").fetchone()[0] == 2
+        mid = add_migration(project, "create_a", "CREATE TABLE core.a (id int);", "DROP TABLE core.a;")
+        r = run("--lock-wait", "10", "apply")
+        assert r.code == 0, r.text
+        assert "waiting for the migrations lock" not in r.out and f"applied  {mid}" in r.out
+    finally:
+        app.close()
+        _drop_role(empty_db, role)
+
+
+# ---- lock_timeout with retries ------------------------------------------------------------------------
+def _act_as(c, user_id):
+    if c.execute("SELECT to_regprocedure('api.act_as(uuid)') IS NOT NULL").fetchone()[0]:
+        c.execute("SELECT api.act_as(%s)", (user_id,))
+    else:
+        c.execute("SELECT set_config('app.user_id', %s, true)", (str(user_id),))
+
+
+def test_a_migration_behind_a_long_transaction_retries_while_the_application_keeps_writing(
+        add_migration, run, project, empty_db):
+    """Session A holds ACCESS SHARE on core.conversations in an open transaction; the migration
+    that ALTERs it gives up its lock request after lock_timeout and retries. While it waits,
+    an application INSERT into the same table gets through; when A commits, the migration runs."""
+    from helpers import Output
+
+    assert run("apply").code == 0
+    role = f"retry_probe_{os.getpid()}"
+    app_url = _app_login(empty_db, role)
+    with psycopg.connect(empty_db, autocommit=True) as c:
+        uid = c.execute("INSERT INTO core.users (name, email) VALUES ('Conceição', %s) RETURNING id",
+                        (f"conceicao-{os.getpid()}@example.org",)).fetchone()[0]
+    mid = add_migration(project, "add_conversation_topic", "ALTER TABLE core.conversations ADD COLUMN topic text;",
+                        "ALTER TABLE core.conversations DROP COLUMN topic;")
+    holder = psycopg.connect(empty_db)
+    runner = None
+    try:
+        holder.execute("SELECT count(*) FROM core.conversations")  # ACCESS SHARE until commit
+        runner = Output(spawn(project, empty_db, "--lock-timeout", "500ms", "--lock-retries", "100", "apply"))
+        runner.wait_for("retry 1 of 100")
+        # the application writes while the migration is between retries or waiting (<= lock_timeout)
+        with psycopg.connect(app_url) as app:
+            started = time.monotonic()
+            with app.transaction():
+                _act_as(app, uid)
+                conv = app.execute("INSERT INTO api.conversations (name) VALUES (%s) RETURNING id",
+                                   ("Conversa durante a migração",)).fetchone()[0]
+            took = time.monotonic() - started
+        assert runner.proc.poll() is None, "the insert was expected to complete before the runner finished"
+        print(f"smoke figure: the application's INSERT took {took * 1000:.0f} ms while the migration retried")
+        holder.commit()
+        code, out, err = runner.finish()
+        assert code == 0, out + err
+        assert f"applied  {mid}" in out
+        assert "lock not granted within lock_timeout 500ms: apply of " + mid in out
+        with psycopg.connect(empty_db) as c:
+            assert c.execute("SELECT name FROM core.conversations WHERE id = %s", (conv,)).fetchone()[0] == \
+                "Conversa durante a migração"
+            assert c.execute("SELECT count(*) FROM pg_attribute WHERE attrelid = 'core.conversations'::regclass "
+                             "AND attname = 'topic'").fetchone()[0] == 1
+    finally:
+        holder.close()
+        if runner is not None and runner.proc.poll() is None:
+            runner.proc.kill()
+        _drop_role(empty_db, role)
+
+
+def test_a_non_transactional_migration_is_retried_only_before_its_first_statement(add_migration, run, project, empty_db):
+    assert run("apply").code == 0
+    with psycopg.connect(empty_db, autocommit=True) as c:
+        for t in ("busy_a", "busy_b"):
+            c.execute(f"CREATE TABLE core.{t} (id int)")
+            c.execute(f"ALTER TABLE core.{t} OWNER TO assistant_owner")
+    add_migration(project, "index_busy",
+                  "CREATE INDEX CONCURRENTLY busy_a_id_idx ON core.busy_a (id);\n"
+                  "CREATE INDEX CONCURRENTLY busy_b_id_idx ON core.busy_b (id);",
+                  "DROP INDEX CONCURRENTLY core.busy_b_id_idx;\nDROP INDEX CONCURRENTLY core.busy_a_id_idx;",
+                  headers="-- transactional: false")
+    holder = psycopg.connect(empty_db)
+    try:
+        # the second statement's lock is refused: the first one ran, so no retry
+        holder.execute("LOCK TABLE core.busy_b IN SHARE MODE")
+        r = run("--lock-retries", "3", "apply")
+        assert r.code == 6 and "55P03" in r.err, r.text
+        assert "retry" not in r.out and "busy_b_id_idx" in r.err, r.text
+        holder.rollback()
+        # the first statement's lock is refused: nothing ran yet, so it is retried
+        holder.execute("LOCK TABLE core.busy_a IN SHARE MODE")
+        r = run("--lock-retries", "2", "apply")
+        assert r.code == 6 and "55P03" in r.err and "2 retries" in r.err, r.text
+        assert "retry 1 of 2" in r.out and "retry 2 of 2" in r.out
+    finally:
+        holder.close()
+
+
+# ---- an interrupted CREATE INDEX CONCURRENTLY --------------------------------------------------------
+def test_an_invalid_index_left_by_an_interrupted_build_is_dropped_and_built_again(run, project, empty_db):
+    from helpers import make_invalid_started_at_index
+
+    assert run("apply", "--to", "0016").code == 0
+    with psycopg.connect(empty_db, autocommit=True) as c:
+        make_invalid_started_at_index(c)
+    r = run("apply")
+    assert r.code == 0, r.text
+    assert ("dropped the INVALID index core.conversations_started_at_idx left by an interrupted CREATE INDEX "
+            "CONCURRENTLY; 0017_add_index_on_conversations_started_at builds it again") in r.out
+    with psycopg.connect(empty_db) as c:
+        valid, unique = c.execute("SELECT indisvalid, indisunique FROM pg_index "
+                                  "WHERE indexrelid = 'core.conversations_started_at_idx'::regclass").fetchone()
+    assert valid and not unique  # 0017's own index, not the failed unique one
