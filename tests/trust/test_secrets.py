@@ -274,14 +274,14 @@ def test_rolling_back_the_encryption_refuses_while_values_are_encrypted(empty_db
             su.execute("SELECT set_config('assistant.secrets_key', %s, false)", (KEY,))
             put(su, "erp.api_token", "novo-cifrado")
         with pytest.raises(runner.RunnerError) as exc:
-            r.rollback(to="0022_add_hmac_helpers")
+            r.rollback(to="0022_add_hmac_helpers", yes=True)
         assert "cannot be stored in clear without the key" in exc.value.message, exc.value.message
         with psycopg.connect(empty_db, autocommit=True) as su:
             assert su.execute("SELECT count(*) FROM ops.config_secrets").fetchone() == (2,)  # nothing changed
             fp = fingerprint(su, KEY)
             su.execute("SET ROLE assistant_service")
             assert su.execute("SELECT api.discard_config_secrets(%s)", (fp,)).fetchone() == (1,)
-        r.rollback(to="0022_add_hmac_helpers")
+        r.rollback(to="0022_add_hmac_helpers", yes=True)
         with psycopg.connect(empty_db, autocommit=True) as su:
             su.execute("SET ROLE assistant_service")
             assert get(su, "crm.password") == "antigo"
