@@ -24,5 +24,11 @@ END
 $$;
 
 -- the pg_read_all_stats memberships and the roles stay (cluster-wide)
-COMMENT ON ROLE assistant_personal_reader IS NULL;
-COMMENT ON ROLE assistant_dba IS NULL;
+DO $$
+BEGIN
+    COMMENT ON ROLE assistant_personal_reader IS NULL;
+    COMMENT ON ROLE assistant_dba IS NULL;
+EXCEPTION WHEN insufficient_privilege THEN
+    RAISE NOTICE 'could not remove the comments of the roles: %', SQLERRM;
+END
+$$;

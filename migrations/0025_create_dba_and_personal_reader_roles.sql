@@ -28,16 +28,21 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'assistant_personal_reader') THEN
         CREATE ROLE assistant_personal_reader NOLOGIN;
     END IF;
-    IF NOT pg_has_role('assistant_dba', 'assistant_readonly', 'MEMBER') THEN
-        GRANT assistant_readonly TO assistant_dba;
-    END IF;
+    -- on PostgreSQL 16+ a non-superuser needs ADMIN on roles someone else created: best effort
+    BEGIN
+        IF NOT pg_has_role('assistant_dba', 'assistant_readonly', 'MEMBER') THEN
+            GRANT assistant_readonly TO assistant_dba;
+        END IF;
+        COMMENT ON ROLE assistant_dba IS
+            'assistant-db: DBAs. Reads every session''s statistics (pg_read_all_stats, pg_stat_statements) and the api.dba_* views, plus everything assistant_readonly reads. No personal content. Grant it to a DBA login: CREATE ROLE ... LOGIN IN ROLE assistant_dba.';
+        COMMENT ON ROLE assistant_personal_reader IS
+            'assistant-db: reads every user''s rows, personal content included (messages, memories, emails, credentials, the audit trail), writes nothing. For support and data-protection work; every other reader uses assistant_readonly.';
+    EXCEPTION WHEN insufficient_privilege THEN
+        RAISE NOTICE 'could not grant assistant_readonly to assistant_dba or comment on the roles: %', SQLERRM
+            USING HINT = 'A superuser can run: GRANT assistant_readonly TO assistant_dba;';
+    END;
 END
 $$;
-
-COMMENT ON ROLE assistant_dba IS
-    'assistant-db: DBAs. Reads every session''s statistics (pg_read_all_stats, pg_stat_statements) and the api.dba_* views, plus everything assistant_readonly reads. No personal content. Grant it to a DBA login: CREATE ROLE ... LOGIN IN ROLE assistant_dba.';
-COMMENT ON ROLE assistant_personal_reader IS
-    'assistant-db: reads every user''s rows, personal content included (messages, memories, emails, credentials, the audit trail), writes nothing. For support and data-protection work; every other reader uses assistant_readonly.';
 
 DO $$
 BEGIN

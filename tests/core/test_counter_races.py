@@ -11,7 +11,10 @@ import pytest
 
 from tests.core.conftest import name_user
 
-T0 = "2030-05-01 10:00+00"
+from datetime import datetime, timedelta, timezone
+
+# an hour ago: applications may date a message up to 7 days back (0052)
+T0 = (datetime.now(timezone.utc) - timedelta(hours=1)).isoformat()
 
 
 def wait_until_blocked(observer, pid, timeout=10.0):
@@ -139,7 +142,7 @@ def test_two_writers_of_one_conversation_do_not_wait_for_each_other(db, make_use
     # the next writer that gets the row folds the pending delta into it
     with a.transaction():
         name_user(a, uid)
-        insert(a, conv, "de novo", "2030-06-01 00:00+00")
+        insert(a, conv, "de novo", (datetime.now(timezone.utc) - timedelta(minutes=1)).isoformat())
     assert db.execute("SELECT count(*) FROM core.conversation_message_deltas WHERE conversation_id = %s", (conv,)).fetchone()[0] == 0
     assert db.execute("SELECT message_count, agents FROM core.conversations WHERE id = %s", (conv,)).fetchone() == (3, ["meteo"])
 
@@ -206,6 +209,10 @@ def test_history_returns_messages_dated_plus_and_minus_infinity(db, make_user, m
     assert history(db, uid, conv) == ["sempre 1", "agora 1", "nunca 1"]
 
 
+DAYS_AGO_3 = (datetime.now(timezone.utc) - timedelta(days=3)).isoformat()
+DAYS_AGO_6 = (datetime.now(timezone.utc) - timedelta(days=6)).isoformat()
+
+
 @pytest.mark.slow
 def test_soak_random_inserts_and_deletes_keep_counts_and_bounds_exact(db, db_url, make_user, make_conversation):
     """8 writers for a bounded time, inserting (single rows and batches, some with old dates) and
@@ -231,7 +238,7 @@ def test_soak_random_inserts_and_deletes_keep_counts_and_bounds_exact(db, db_url
                         name_user(conn, uid)
                         if rnd.random() < 0.6:
                             n = rnd.choice([1, 1, 1, 3])
-                            at = rnd.choice(["now", "2030-01-01", "2031-03-01"])
+                            at = rnd.choice(["now", DAYS_AGO_3, DAYS_AGO_6])
                             conn.execute("INSERT INTO api.messages (conversation_id, role, content, created_at) "
                                          "SELECT %s, 'user', 'soak ' || g, CASE WHEN %s = 'now' THEN clock_timestamp() "
                                          "ELSE %s::timestamptz + g * interval '1 second' END FROM generate_series(1, %s) g",

@@ -1,0 +1,2 @@
+-- Undo 0051_leave_a_locked_table_to_the_next_run: no statement; the runner restores the previous
+-- maint.run_maintenance.

@@ -1,0 +1,2 @@
+-- Undo 0053_validate_write_bounds: a validated constraint cannot be made NOT VALID again, and need
+-- not be: 0052's rollback drops the constraints. Nothing to do here.
