@@ -25,7 +25,7 @@ def test_start_returns_a_readable_unique_execution_id(gateway, sql):
 
 
 def test_start_refuses_an_invalid_process_type(gateway):
-    with pytest.raises(psycopg.errors.InvalidParameterValue, match="invalid process type"):
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_process_type .* is not a process type"):
         start(gateway, tool="Drop Table")
 
 
@@ -121,7 +121,7 @@ def test_api_calls_are_recorded_and_linked_to_their_execution(gateway, sql):
     gateway.execute("SELECT api.record_api_call('/v1/stock', 'GET', 5000, NULL)")
     assert sql("SELECT execution_id, method, success, rate_limit_remaining FROM ops.api_metrics ORDER BY id") == [
         (eid, "GET", True, 59), (None, "GET", False, None)]
-    with pytest.raises(psycopg.errors.CheckViolation, match="api_metrics_response_time_ms_check"):
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_response_time_ms -1 is out of range"):
         gateway.execute("SELECT api.record_api_call('/v1/stock', 'GET', -1, 200)")
     with pytest.raises(psycopg.errors.ForeignKeyViolation):
         gateway.execute("SELECT api.record_api_call('/v1/stock', 'GET', 1, 200, p_execution_id => 'nope')")

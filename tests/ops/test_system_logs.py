@@ -22,9 +22,11 @@ def test_lines_below_the_minimum_level_are_discarded(connect, one):
     assert one("SELECT count(*) FROM ops.system_logs") == 1
 
 
-def test_an_unknown_level_is_refused(connect):
-    with pytest.raises(psycopg.errors.InvalidTextRepresentation):
-        connect(role="assistant_app").execute("SELECT api.write_log('TRACE', 'brain', 'x')")
+def test_an_unknown_level_is_refused_naming_the_argument(connect):
+    with pytest.raises(psycopg.errors.InvalidParameterValue) as refused:
+        connect(role="assistant_app").execute("SELECT api.write_log(%s, 'brain', 'x')", ("TRACE",))
+    assert "api.write_log: p_level 'TRACE'" in str(refused.value)
+    assert "DEBUG, INFO, WARN" in refused.value.diag.message_hint
 
 
 def test_apps_cannot_read_or_change_log_lines(connect):
