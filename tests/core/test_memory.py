@@ -125,8 +125,8 @@ def test_cleanup_deletes_expired_memories_and_returns_how_many(db, make_user, co
     db.execute("INSERT INTO core.memories (user_id, tier, content) VALUES (%s, 'critical', 'forever')", (uid,))
     db.commit()
     service = connect(role="assistant_service")
-    assert service.execute("SELECT core.cleanup_expired_memories()").fetchone()[0] == 4
-    assert service.execute("SELECT core.cleanup_expired_memories()").fetchone()[0] == 0
+    assert service.execute("SELECT api.delete_expired_memories()").fetchone()[0] == 4
+    assert service.execute("SELECT api.delete_expired_memories()").fetchone()[0] == 0
     assert db.execute("SELECT count(*) FROM core.memories WHERE user_id = %s", (uid,)).fetchone()[0] == 7
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        connect(role="assistant_app", user_id=uid).execute("SELECT core.cleanup_expired_memories()")
+        connect(role="assistant_app", user_id=uid).execute("SELECT api.delete_expired_memories()")

@@ -126,7 +126,7 @@ def test_act_as_names_the_user_for_one_transaction(two_users, connect):
 def test_service_role_sees_every_user(two_users, connect):
     service = connect(role="assistant_service")
     for table in USER_OWNED:
-        users = service.execute(f"SELECT count(DISTINCT user_id) FROM core.{table}").fetchone()[0]
+        users = service.execute(f"SELECT count(DISTINCT user_id) FROM api.{table}").fetchone()[0]
         assert users == 2, table
     assert service.execute("SELECT count(*) FROM api.users").fetchone()[0] == 2
 
@@ -135,14 +135,34 @@ def test_service_role_ingests_in_bulk_for_any_user(two_users, connect, db):
     alice, _ = two_users
     conv = db.execute("SELECT id FROM core.conversations WHERE user_id = %s", (alice,)).fetchone()[0]
     service = connect(role="assistant_service")
-    service.execute("INSERT INTO core.messages (user_id, conversation_id, role, content) "
+    service.execute("INSERT INTO api.messages (user_id, conversation_id, role, content) "
                     "SELECT %s, %s, 'assistant', 'resposta ' || g FROM generate_series(1, 500) g", (alice, conv))
     assert db.execute("SELECT message_count FROM api.conversations WHERE id = %s", (conv,)).fetchone()[0] == 502
-    # COPY is refused to every role under row-level security (PostgreSQL's rule, even with a
-    # USING (true) policy): bulk loads by COPY run as the owner, as in test_message_count_after_copy
-    with pytest.raises(psycopg.errors.FeatureNotSupported):
+    # services name api only (0055): COPY into a table is not theirs to address (and PostgreSQL
+    # refuses COPY FROM under row-level security anyway); bulk loads by COPY run as the owner
+    with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied for schema core"):
         with service.cursor().copy("COPY core.messages (user_id, conversation_id, role, content) FROM STDIN") as copy:
             copy.write_row((alice, conv, "assistant", "x"))
+
+
+def test_a_service_copy_of_messages_returns_every_row_or_fails_never_silently_empty(two_users, connect, db):
+    # under row-level security PostgreSQL copies `FROM ONLY <table>`, which for the partitioned
+    # messages table is always empty: that spelling must fail, and the one that works returns all
+    service = connect(role="assistant_service")
+    service.autocommit = True
+    expected = db.execute("SELECT count(*) FROM core.messages").fetchone()[0]
+    assert expected == 4
+    for statement, error, words in [
+            ("COPY core.messages TO STDOUT", psycopg.errors.InsufficientPrivilege, "permission denied for schema core"),
+            ("COPY core.messages (content) TO STDOUT", psycopg.errors.InsufficientPrivilege, "permission denied for schema core"),
+            ("COPY api.messages TO STDOUT", psycopg.errors.WrongObjectType, "cannot copy from view")]:
+        with pytest.raises(error, match=words):
+            with service.cursor().copy(statement) as copy:
+                list(copy.rows())
+    with service.cursor().copy("COPY (SELECT user_id, content FROM api.messages) TO STDOUT") as copy:
+        copy.set_types(["uuid", "text"])
+        rows = list(copy.rows())
+    assert len(rows) == expected and {r[0] for r in rows} == set(two_users)
 
 
 def test_personal_reader_reads_every_users_rows_but_cannot_write(two_users, connect):
