@@ -94,3 +94,42 @@ def test_an_app_transaction_held_open_delays_neither_another_users_insert_nor_ma
     finally:
         holder.rollback()
         holder.close()
+
+
+def test_an_app_transaction_is_bounded_in_time_and_the_bounds_end_with_it(app_url, db_url, make_user):
+    # a login that is only in assistant_app gets the bounds from api.act_as; the next transaction,
+    # and the trusted service, keep the server's settings
+    uid = make_user()
+    show = "SELECT current_setting('statement_timeout'), current_setting('lock_timeout'), " \
+           "current_setting('idle_in_transaction_session_timeout')"
+    with psycopg.connect(app_url, autocommit=True) as app:
+        server = app.execute(show).fetchone()
+        with app.transaction():
+            app.execute("SELECT api.act_as(%s)", (uid,))
+            assert app.execute(show).fetchone() == ("30s", "5s", "1min")
+            with pytest.raises(psycopg.errors.QueryCanceled):
+                with app.transaction():
+                    app.execute("SET LOCAL statement_timeout = '50ms'")   # lower is the app's to choose
+                    app.execute("SELECT pg_sleep(1)")
+        assert app.execute(show).fetchone() == server
+    with psycopg.connect(db_url, autocommit=True) as service:
+        service.execute("SET ROLE assistant_service")
+        with service.transaction():
+            service.execute("SELECT api.act_as(%s)", (uid,))
+            assert service.execute(show).fetchone() == server
+
+
+@pytest.mark.slow
+def test_an_app_statement_running_past_its_bound_is_cancelled_and_its_locks_released(app_url, db, make_user):
+    uid = make_user()
+    with psycopg.connect(app_url) as app:
+        app.execute("SELECT api.act_as(%s)", (uid,))
+        started = time.monotonic()
+        with pytest.raises(psycopg.errors.QueryCanceled):
+            # a row lock the app holds while a statement runs too long: cancelled at 30 s
+            app.execute("UPDATE api.users SET name = 'Ana' WHERE id = %s", (uid,))
+            app.execute("SELECT pg_sleep(40)")
+        assert 29 < time.monotonic() - started < 38
+        app.rollback()
+    assert db.execute("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                      "WHERE a.usename = 'stall_app' AND l.locktype = 'transactionid'").fetchone()[0] == 0

@@ -1,0 +1,6 @@
+-- Bound the time an application's transaction may run, wait for a lock and sit idle (statement
+-- 30 s, lock 5 s, idle in transaction 60 s), set by api.act_as / api.act_as_token for callers in
+-- assistant_app: one app session can no longer hold its row locks for the server-wide 10 minutes.
+-- depends: 0055_keep_services_in_the_api_schema
+-- functions: core.bound_app_transaction
+-- functions-after: api.act_as api.act_as_token
