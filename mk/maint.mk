@@ -1,7 +1,7 @@
 # Partition maintenance and DBA targets (issue "Partition lifecycle and DBA maintenance").
 # Included by the Makefile. Every target works on DATABASE_URL, else on the local cluster of
 # `make up`; the PostgreSQL client programs are those of that cluster's version (PG_BIN=... to
-# point at others, e.g. a newer pg_dump for a remote server). sql/crontab.example schedules them.
+# point at others, e.g. a newer pg_dump for a remote server). deploy/crontab.example schedules them.
 
 MAINT_URL = $${DATABASE_URL:-$$($(RUNNER) cluster url)}
 MAINT_BIN = $$($(RUNNER) cluster pg-bin)

@@ -1,4 +1,5 @@
-"""Catalog lints over the fully migrated database: the conventions a reviewer would check by hand."""
+"""Catalog lints over the fully migrated database: the conventions a reviewer would check by hand.
+The one home of these lints (comments, search paths, privileges, names), for every schema."""
 import os
 
 import pytest
@@ -48,6 +49,20 @@ def test_every_schema_type_and_enum_has_a_comment(db):
         "SELECT t.oid::regtype::text FROM pg_type t WHERE t.typnamespace::regnamespace::text = ANY(%s) "
         "AND t.typtype IN ('e','d') AND obj_description(t.oid, 'pg_type') IS NULL ORDER BY 1",
         (PROJECT_SCHEMAS,)).fetchall()
+    assert rows == []
+
+
+def test_every_policy_and_text_search_configuration_has_a_comment(db):
+    rows = db.execute(
+        "SELECT pol.polrelid::regclass::text || ': ' || pol.polname FROM pg_policy pol JOIN pg_class c ON c.oid = pol.polrelid "
+        "WHERE c.relnamespace::regnamespace::text = ANY(%s) AND obj_description(pol.oid, 'pg_policy') IS NULL "
+        "UNION ALL "
+        "SELECT cfgname FROM pg_ts_config WHERE cfgnamespace::regnamespace::text = ANY(%s) "
+        "AND obj_description(oid, 'pg_ts_config') IS NULL "
+        "UNION ALL "
+        "SELECT dictname FROM pg_ts_dict WHERE dictnamespace::regnamespace::text = ANY(%s) "
+        "AND obj_description(oid, 'pg_ts_dict') IS NULL ORDER BY 1",
+        (PROJECT_SCHEMAS, PROJECT_SCHEMAS, PROJECT_SCHEMAS)).fetchall()
     assert rows == []
 
 

@@ -1,4 +1,4 @@
-"""sql/crontab.example: every job is a valid cron line running a make target that exists."""
+"""deploy/crontab.example: every job is a valid cron line running a make target that exists."""
 import re
 import subprocess
 from pathlib import Path
@@ -10,7 +10,7 @@ FIELD = r"(\*|\d+(-\d+)?)(/\d+)?(,(\*|\d+(-\d+)?)(/\d+)?)*"
 def test_every_crontab_job_runs_an_existing_make_target():
     targets = set(re.findall(r"make (\S+)", subprocess.run(["make", "-s", "help"], cwd=ROOT, capture_output=True,
                                                            text=True, check=True).stdout))
-    jobs = [line for line in (ROOT / "sql" / "crontab.example").read_text().splitlines()
+    jobs = [line for line in (ROOT / "deploy" / "crontab.example").read_text().splitlines()
             if line.strip() and not line.lstrip().startswith("#") and not re.match(r"^[A-Z_]+=", line)]
     assert len(jobs) >= 5
     used = set()

@@ -1,0 +1,1 @@
+-- The earlier maint.schedule_with_pg_cron is re-loaded by the runner.

@@ -1,0 +1,4 @@
+-- The crontab example moved from sql/ (which holds the SQL the make targets run) to deploy/ (what
+-- a deployment copies and adapts); maint.schedule_with_pg_cron's hint names its new place.
+-- depends: 0056_bound_app_transaction_time
+-- functions-after: maint.schedule_with_pg_cron
