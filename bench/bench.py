@@ -289,7 +289,7 @@ class Bench:
         self.q("""
             INSERT INTO core.messages (user_id, conversation_id, created_at, role, content, agent, intent, confidence,
                                        latency_ms)
-            SELECT user_id, conversation_id, created_at, role::core.message_role, content, agent, intent, confidence,
+            SELECT user_id, conversation_id, created_at, role::api.message_role, content, agent, intent, confidence,
                    latency_ms
               FROM bench.src ORDER BY created_at""")
         self.q("""
@@ -488,7 +488,7 @@ class Bench:
         insert_sql = {
             "schema": "INSERT INTO core.messages (user_id, conversation_id, role, content, created_at) "
                       "SELECT * FROM unnest(%(user_id)s::uuid[], %(conversation_id)s::uuid[], "
-                      "%(role)s::core.message_role[], %(content)s::text[], %(created_at)s::timestamptz[])",
+                      "%(role)s::api.message_role[], %(content)s::text[], %(created_at)s::timestamptz[])",
             "bare": "INSERT INTO bench.bare_messages (conversation_id, role, content, created_at) "
                     "SELECT * FROM unnest(%(conversation_id)s::uuid[], %(role)s::text[], %(content)s::text[], "
                     "%(created_at)s::timestamptz[])",

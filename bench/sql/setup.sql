@@ -50,7 +50,7 @@ CREATE TABLE bench.texts (
     id integer PRIMARY KEY,
     role text NOT NULL,
     -- the same as the schema's type: the app role may read it without naming schema core
-    message_role core.message_role NOT NULL,
+    message_role api.message_role NOT NULL,
     content text NOT NULL
 );
 
@@ -63,7 +63,7 @@ WITH s AS (
       FROM generate_series(1, 20000) AS i
 )
 INSERT INTO bench.texts (id, role, message_role, content)
-SELECT t.i, t.role, t.role::core.message_role,
+SELECT t.i, t.role, t.role::api.message_role,
        (SELECT string_agg(
                    replace(replace(replace(
                        arr[1 + bench.h(t.i * 1000 + g) % cardinality(arr)],

@@ -45,7 +45,7 @@ WITH conversation AS (
     RETURNING user_id, id, started_at
 )
 INSERT INTO core.messages (user_id, conversation_id, created_at, role, content, intent, confidence, latency_ms, agent)
-SELECT c.user_id, c.id, c.started_at + m.offset_s * interval '1 second', m.role::core.message_role, m.content,
+SELECT c.user_id, c.id, c.started_at + m.offset_s * interval '1 second', m.role::api.message_role, m.content,
        m.intent, m.confidence, m.latency_ms, m.agent
   FROM conversation AS c
  CROSS JOIN (VALUES

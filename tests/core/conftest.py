@@ -45,7 +45,7 @@ def add_messages(db):
              created_at: str | None = None) -> None:
         db.execute(
             "INSERT INTO core.messages (user_id, conversation_id, role, content, created_at) "
-            "SELECT %s, %s, %s::core.message_role, %s || ' ' || g, coalesce(%s::timestamptz, now()) "
+            "SELECT %s, %s, %s::api.message_role, %s || ' ' || g, coalesce(%s::timestamptz, now()) "
             "FROM generate_series(1, %s) g",
             (user_id, conversation_id, role, content, created_at, n))
         db.commit()
