@@ -56,20 +56,17 @@ def act_as():
     return name_user
 
 
-@pytest.fixture
-def app_login(db):
-    """app_login() -> a new connection (autocommit off) as a LOGIN role that is only a member of
-    assistant_app, as the applications connect: every statement through api, bind parameters."""
-    name = "app_" + secrets.token_hex(4)
+def _logins(db, group: str, prefix: str):
+    name = prefix + secrets.token_hex(4)
     password = secrets.token_hex(12)
-    db.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE assistant_app").format(
-        sql.Identifier(name), sql.Literal(password)))
+    db.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE {}").format(
+        sql.Identifier(name), sql.Literal(password), sql.Identifier(group)))
     db.commit()
     opened: list[psycopg.Connection] = []
 
     def _connect(autocommit: bool = False) -> psycopg.Connection:
         conn = psycopg.connect(host=db.info.host, port=db.info.port, dbname=db.info.dbname, user=name,
-                               password=password, autocommit=autocommit, application_name="assistant-app")
+                               password=password, autocommit=autocommit, application_name=group.replace("_", "-"))
         opened.append(conn)
         return conn
 
@@ -80,6 +77,20 @@ def app_login(db):
     db.rollback()
     db.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
     db.commit()
+
+
+@pytest.fixture
+def app_login(db):
+    """app_login() -> a new connection (autocommit off) as a LOGIN role that is only a member of
+    assistant_app, as the applications connect: every statement through api, bind parameters."""
+    yield from _logins(db, "assistant_app", "app_")
+
+
+@pytest.fixture
+def service_login(db):
+    """service_login() -> a new connection (autocommit off) as a LOGIN role that is only a member
+    of assistant_service: the trusted backend, which imports history (dated from 2000 on)."""
+    yield from _logins(db, "assistant_service", "service_")
 
 
 @pytest.fixture
