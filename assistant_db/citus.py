@@ -187,19 +187,50 @@ def distribute(runner) -> int:
                 changed += 1
         # 7. every routine of the package on the workers (those whose body reads a table that stays on
         #    the coordinator cannot be created there, and are coordinator-only: listed)
-        coordinator_only = []
-        for (proc,) in conn.execute(
-                "SELECT p.oid::regprocedure::text FROM pg_proc p "
-                "WHERE p.pronamespace::regnamespace::text = ANY(%s) AND p.prokind = 'f' "
-                "AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') "
-                "AND NOT EXISTS (SELECT FROM pg_dist_object o WHERE o.classid = 'pg_proc'::regclass AND o.objid = p.oid) ORDER BY 1",
-                (list(SCHEMAS),)).fetchall():
-            try:
-                with conn.transaction():
-                    conn.execute("SELECT create_distributed_function(%s::regprocedure)", (proc,))
-                changed += 1
-            except Exception as exc:  # noqa: BLE001 - reported, and the function stays on the coordinator
-                coordinator_only.append((proc, str(exc).splitlines()[0]))
+        # a routine can be created on the workers only once what its body names is there, so
+        # the ones refused are tried again while a pass still creates one
+        coordinator_only = ["start"]
+        while coordinator_only:
+            coordinator_only, created = [], 0
+            for (proc,) in conn.execute(
+                    "SELECT p.oid::regprocedure::text FROM pg_proc p "
+                    "WHERE p.pronamespace::regnamespace::text = ANY(%s) AND p.prokind = 'f' "
+                    "AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e') "
+                    "AND NOT EXISTS (SELECT FROM pg_dist_object o WHERE o.classid = 'pg_proc'::regclass AND o.objid = p.oid) ORDER BY 1",
+                    (list(SCHEMAS),)).fetchall():
+                try:
+                    with conn.transaction():
+                        conn.execute("SELECT create_distributed_function(%s::regprocedure)", (proc,))
+                    created += 1
+                except Exception as exc:  # noqa: BLE001 - reported, and the function stays on the coordinator
+                    coordinator_only.append((proc, str(exc).splitlines()[0]))
+            changed += created
+            if not created:
+                break
+        # the privileges of the package's schemas and routines, on the workers as on the coordinator:
+        # Citus created them there without the GRANTs and REVOKEs the migrations made (and
+        # ALTER DEFAULT PRIVILEGES ... REVOKE EXECUTE FROM PUBLIC is not propagated either)
+        acl_sql = conn.execute(
+            "SELECT string_agg(stmt, '; ') FROM ("
+            " SELECT format('REVOKE ALL ON SCHEMA %%I FROM PUBLIC', n.nspname) AS stmt FROM pg_namespace n WHERE n.nspname = ANY(%s)"
+            " UNION ALL"
+            " SELECT format('GRANT %%s ON SCHEMA %%I TO %%s', a.privilege_type, n.nspname,"
+            "        CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(a.grantee::regrole::text) END)"
+            "   FROM pg_namespace n, aclexplode(n.nspacl) a WHERE n.nspname = ANY(%s) AND a.grantee <> n.nspowner"
+            " UNION ALL"
+            " SELECT format('REVOKE ALL ON FUNCTION %%s FROM PUBLIC', p.oid::regprocedure) FROM pg_proc p"
+            "  WHERE p.pronamespace::regnamespace::text = ANY(%s) AND p.prokind = 'f'"
+            "    AND EXISTS (SELECT FROM pg_dist_object o WHERE o.classid = 'pg_proc'::regclass AND o.objid = p.oid)"
+            " UNION ALL"
+            " SELECT format('GRANT EXECUTE ON FUNCTION %%s TO %%s', p.oid::regprocedure,"
+            "        CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(a.grantee::regrole::text) END)"
+            "   FROM pg_proc p, aclexplode(coalesce(p.proacl, acldefault('f', p.proowner))) a"
+            "  WHERE p.pronamespace::regnamespace::text = ANY(%s) AND p.prokind = 'f' AND a.grantee <> p.proowner"
+            "    AND EXISTS (SELECT FROM pg_dist_object o WHERE o.classid = 'pg_proc'::regclass AND o.objid = p.oid)"
+            ") s", (list(SCHEMAS), list(SCHEMAS), list(SCHEMAS), list(SCHEMAS))).fetchone()[0]
+        if acl_sql:
+            run_on_workers(conn, "the privileges of the package's schemas and routines",
+                           "SET citus.enable_ddl_propagation = off; %s", acl_sql)
         if coordinator_only:
             say(f"{len(coordinator_only)} routines stay on the coordinator only:")
             for proc, why in coordinator_only:

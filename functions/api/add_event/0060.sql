@@ -12,6 +12,8 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_user uuid := core.require_user_id();
+    -- computed here, not in the INSERT: Citus refuses non-immutable functions inside COALESCE
+    v_occurred_at timestamptz := coalesce(p_occurred_at, now());
     v_row api.events;
 BEGIN
     IF p_conversation_id IS NOT NULL THEN
@@ -22,7 +24,7 @@ BEGIN
             USING ERRCODE = 'P0002', HINT = 'Pass the id of a task of the user named by api.act_as (api.tasks), or NULL.';
     END IF;
     INSERT INTO core.events (user_id, conversation_id, task_id, actor, type, content, occurred_at)
-    VALUES (v_user, p_conversation_id, p_task_id, p_actor, p_type, coalesce(p_content, '{}'), coalesce(p_occurred_at, now()))
+    VALUES (v_user, p_conversation_id, p_task_id, p_actor, p_type, coalesce(p_content, '{}'), v_occurred_at)
     RETURNING user_id, id, conversation_id, task_id, actor, type, content, occurred_at
          INTO v_row;
     RETURN v_row;

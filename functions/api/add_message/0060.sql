@@ -19,12 +19,14 @@ AS $$
 DECLARE
     v_user uuid := core.require_user_id();
     v_role core.message_role := core.require_enum_label('core.message_role', p_role, 'api.add_message', 'p_role');
+    -- computed here, not in the INSERT: Citus refuses non-immutable functions inside COALESCE
+    v_created_at timestamptz := coalesce(p_created_at, clock_timestamp());
     v_row api.messages;
 BEGIN
     PERFORM core.require_own_conversation(v_user, p_conversation_id, 'api.add_message', 'p_conversation_id');
     INSERT INTO core.messages (user_id, conversation_id, created_at, role, content, parts, latency_ms, intent,
                                confidence, rag_context, audio_duration_ms, transcription_model, agent, metadata)
-    VALUES (v_user, p_conversation_id, coalesce(p_created_at, clock_timestamp()), v_role, p_content, p_parts,
+    VALUES (v_user, p_conversation_id, v_created_at, v_role, p_content, p_parts,
             p_latency_ms, p_intent, p_confidence, p_rag_context, p_audio_duration_ms, p_transcription_model, p_agent,
             coalesce(p_metadata, '{}'))
     RETURNING user_id, conversation_id, created_at, id, role, content, parts, latency_ms, intent, confidence,

@@ -13,12 +13,14 @@ AS $$
 DECLARE
     v_user uuid := core.require_user_id();
     v_ended timestamptz;
+    -- computed here, not in the UPDATE: Citus refuses non-immutable functions inside COALESCE
+    v_ended_at timestamptz := coalesce(p_ended_at, now());
     v_row api.conversations;
 BEGIN
     PERFORM core.require_own_conversation(v_user, p_conversation_id, 'api.end_conversation', 'p_conversation_id');
     UPDATE core.conversations AS c
        SET is_active = false,
-           ended_at = coalesce(p_ended_at, now()),
+           ended_at = v_ended_at,
            summary = coalesce(p_summary, c.summary),
            satisfaction_score = coalesce(p_satisfaction_score, c.satisfaction_score)
      WHERE c.user_id = v_user AND c.id = p_conversation_id AND c.ended_at IS NULL;

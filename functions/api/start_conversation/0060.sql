@@ -14,10 +14,12 @@ AS $$
 DECLARE
     v_user uuid := core.require_user_id();
     v_id uuid;
+    -- computed here, not in the INSERT: Citus refuses non-immutable functions inside COALESCE
+    v_started_at timestamptz := coalesce(p_started_at, now());
     v_row api.conversations;
 BEGIN
     INSERT INTO core.conversations (user_id, name, metadata, started_at)
-    VALUES (v_user, p_name, coalesce(p_metadata, '{}'), coalesce(p_started_at, now()))
+    VALUES (v_user, p_name, coalesce(p_metadata, '{}'), v_started_at)
     RETURNING id INTO v_id;
     SELECT c.* INTO v_row FROM api.conversations AS c WHERE c.user_id = v_user AND c.id = v_id;
     RETURN v_row;
