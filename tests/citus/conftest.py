@@ -97,3 +97,14 @@ def app_login(migrated):
 def runner_cli():
     """runner_cli(*args, url=...) -> the runner's CompletedProcess."""
     return run
+
+
+@pytest.fixture(scope="session")
+def service_login(migrated):
+    """A LOGIN role that is only in assistant_service."""
+    with psycopg.connect(migrated.url, autocommit=True) as c:
+        if not c.execute("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = 'citus_test_service')").fetchone()[0]:
+            c.execute("CREATE ROLE citus_test_service LOGIN PASSWORD 'citus-test-service-pw' IN ROLE assistant_service")
+    parts = urlsplit(migrated.url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, f"citus_test_service:citus-test-service-pw@{host}", parts.path, parts.query, ""))

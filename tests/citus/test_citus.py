@@ -208,3 +208,39 @@ def test_deleting_a_conversation_clears_the_references_as_on_one_server(migrated
     with superuser(migrated) as s:
         s.execute("DELETE FROM core.conversations WHERE user_id = %s AND id = %s", (uid, conv))
         assert s.execute("SELECT conversation_id FROM core.tasks WHERE user_id = %s AND id = %s", (uid, task)).fetchone() == (None,)
+
+
+def test_due_reminders_are_claimed_once_by_2_dispatchers(migrated, app_login, service_login):
+    users = [make_user(migrated, f"Lembrete{i}") for i in range(3)]
+    made = set()
+    for uid in users:
+        conn, act = acting(app_login, uid)
+        c = act()
+        for i in range(10):
+            made.add(c.execute("SELECT id FROM api.add_reminder(%s, now() - interval '1 minute')",
+                               (f"Revisão {i} da aeronave",)).fetchone()["id"])
+        conn.commit()
+        conn.close()
+    claimed, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def dispatcher():
+        with psycopg.connect(service_login, autocommit=True) as d:
+            try:
+                barrier.wait()
+                while True:
+                    rows = d.execute("SELECT id FROM api.claim_due_reminders(4)").fetchall()
+                    if not rows:
+                        break
+                    claimed.extend(r[0] for r in rows)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert not errors, errors
+    mine = [i for i in claimed if i in made]
+    assert len(mine) == len(set(mine)) == 30  # every one claimed, none twice
