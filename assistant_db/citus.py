@@ -22,6 +22,8 @@ search configurations and every routine of the package are created on the worker
 """
 from __future__ import annotations
 
+import json
+
 from psycopg import sql
 
 from .errors import EXIT_OK, EXIT_USAGE, RunnerError
@@ -207,6 +209,30 @@ def distribute(runner) -> int:
             changed += created
             if not created:
                 break
+        # a routine replaced on the coordinator while its old text stayed on the workers (a
+        # migration applied with deferred propagation): the coordinator's definition is sent again
+        defs = conn.execute(
+            "SELECT p.oid::regprocedure::text, md5(pg_get_functiondef(p.oid)), pg_get_functiondef(p.oid) FROM pg_proc p "
+            "WHERE p.pronamespace::regnamespace::text = ANY(%s) AND p.prokind = 'f' "
+            "AND EXISTS (SELECT FROM pg_dist_object o WHERE o.classid = 'pg_proc'::regclass AND o.objid = p.oid)",
+            (list(SCHEMAS),)).fetchall()
+        for node, ok, result in conn.execute(
+                "SELECT nodename || ':' || nodeport, success, result FROM run_command_on_workers("
+                "$$SELECT coalesce(json_object_agg(p.oid::regprocedure::text, md5(pg_get_functiondef(p.oid))), '{}') FROM pg_proc p"
+                " WHERE p.pronamespace::regnamespace::text IN ('util', 'core', 'ops', 'api', 'maint') AND p.prokind = 'f'$$)").fetchall():
+            if not ok:
+                raise RunnerError(f"reading the routines of {node} failed: {result}", EXIT_USAGE)
+            theirs = json.loads(result)
+            stale = [(proc, text) for proc, digest, text in defs if theirs.get(proc) not in (None, digest)]
+            for proc, text in stale:
+                res = conn.execute("SELECT success, result FROM run_command_on_workers(%s)",
+                                   (f"SET citus.enable_ddl_propagation = off; {text}",)).fetchall()
+                if not all(r[0] for r in res):
+                    raise RunnerError(f"replacing {proc} on the workers failed: {res}", EXIT_USAGE)
+                say(f"{proc}: the coordinator's definition sent to the workers (they held an older one)")
+                changed += 1
+            if stale:
+                break  # run_command_on_workers sent them to every worker
         # the privileges of the package's schemas and routines, on the workers as on the coordinator:
         # Citus created them there without the GRANTs and REVOKEs the migrations made (and
         # ALTER DEFAULT PRIVILEGES ... REVOKE EXECUTE FROM PUBLIC is not propagated either)

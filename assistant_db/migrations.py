@@ -37,7 +37,9 @@ OWNER_ROLE = "assistant_owner"
 #    creates stay on the coordinator (Citus would otherwise send each one to the workers as soon
 #    as it is created, over a connection per role: as assistant_owner, a second connection that
 #    does not see the schemas the same migration created and has not committed). `runner.py
-#    distribute` then puts what the distributed tables need on the workers.
+#    distribute` then puts what the distributed tables need on the workers. Once core.users is
+#    distributed, the schemas are on every node and later migrations propagate as Citus does by
+#    default (immediately), so that a replaced function reaches the workers.
 CITUS_ROLES_SQL = """
 DO $$
 BEGIN
@@ -360,6 +362,7 @@ class Runner:
         self._lock_conn = None
         self._backend = None
         self.citus = False  # set by prepare_citus()
+        self.citus_distributed = False
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
@@ -776,9 +779,13 @@ class Runner:
             self.citus = is_citus(conn)
             if self.citus:
                 conn.execute(CITUS_ROLES_SQL)
+                # once distributed, Citus must send each change to the workers as it is made
+                # (deferred would leave a replaced function's old body there)
+                self.citus_distributed = conn.execute(
+                    "SELECT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = to_regclass('core.users'))").fetchone()[0]
         finally:
             conn.close()
-        if self.citus and CITUS_OPTION not in self.target.extra_options:
+        if self.citus and not self.citus_distributed and CITUS_OPTION not in self.target.extra_options:
             self.target.extra_options.append(CITUS_OPTION)
             if self._backend is not None:  # opened before: reopen with the option
                 self.close()

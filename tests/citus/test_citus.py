@@ -244,3 +244,14 @@ def test_due_reminders_are_claimed_once_by_2_dispatchers(migrated, app_login, se
     assert not errors, errors
     mine = [i for i in claimed if i in made]
     assert len(mine) == len(set(mine)) == 30  # every one claimed, none twice
+
+
+def test_every_routine_on_the_workers_has_the_coordinators_definition(migrated):
+    q = ("SELECT p.oid::regprocedure::text, md5(pg_get_functiondef(p.oid)) FROM pg_proc p"
+         " WHERE p.pronamespace::regnamespace::text IN ('core', 'api', 'ops', 'util', 'maint') AND p.prokind = 'f'")
+    with superuser(migrated) as c:
+        mine = dict(c.execute(q).fetchall())
+    for worker in migrated.workers:
+        with psycopg.connect(worker) as w:
+            theirs = dict(w.execute(q).fetchall())
+        assert theirs and {k: v for k, v in theirs.items() if mine.get(k) != v} == {}
