@@ -242,3 +242,27 @@ def test_a_readonly_login_cannot_execute_the_write_api(app):
             assert nobody.execute("SELECT has_function_privilege(%s, 'EXECUTE')", (fn,)).fetchone()[0] is False
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             nobody.execute("SELECT * FROM api.start_conversation('só leitura')")
+
+
+def test_add_message_does_not_wait_for_a_rename_holding_the_conversation(app, db_url):
+    # session A renames the conversation and keeps its transaction open (it holds the row lock);
+    # session B adds messages meanwhile: the counter goes to a pending delta instead of waiting
+    # (the messages trigger's SKIP LOCKED). Both commit; the count read through api is exact.
+    c = app.act()
+    conv = c.execute("SELECT id FROM api.start_conversation('Antes')").fetchone()["id"]
+    c.commit()
+    a = app.act()
+    a.execute("SELECT * FROM api.rename_conversation(%s, 'Durante')", (conv,))
+    host = app.host
+    with psycopg.connect(f"postgresql://write_app:write-app-pw@{host}", row_factory=dict_row) as b:
+        b.execute("SET lock_timeout = '2s'")  # waiting would fail the test with 55P03, not hang it
+        b.execute("SELECT api.act_as(%s)", (app.uid,))
+        rows = b.execute("SELECT * FROM api.add_messages(%s, %s, %s)",
+                         (conv, ["user", "assistant"], ["Mudou o nome?", "Sim, está mudando."])).fetchall()
+        b.commit()
+        assert len(rows) == 2
+        a.commit()
+        b.execute("SELECT api.act_as(%s)", (app.uid,))
+        row = b.execute("SELECT name, message_count FROM api.conversations WHERE id = %s", (conv,)).fetchone()
+        b.commit()
+    assert row == {"name": "Durante", "message_count": 2}
