@@ -255,3 +255,31 @@ def test_every_routine_on_the_workers_has_the_coordinators_definition(migrated):
         with psycopg.connect(worker) as w:
             theirs = dict(w.execute(q).fetchall())
         assert theirs and {k: v for k, v in theirs.items() if mine.get(k) != v} == {}
+
+
+def test_history_pages_follow_the_cursor_and_another_user_gets_P0002(migrated, app_login):
+    uid, other = make_user(migrated, "Paginada"), make_user(migrated, "Curiosa")
+    conn, act = acting(app_login, uid)
+    c = act()
+    conv = c.execute("SELECT id FROM api.start_conversation('Histórico longo')").fetchone()["id"]
+    sent = [r["id"] for r in c.execute("SELECT id FROM api.add_messages(%s, %s)", (conv, Jsonb(
+        [{"role": "user" if i % 2 == 0 else "assistant", "content": f"mensagem número {i} sobre o voo"} for i in range(7)])))]
+    conn.commit()
+    pages, cursor = [], (None, None)
+    while True:
+        rows = act().execute("SELECT id, created_at FROM api.conversation_history(%s, %s, %s, 3)",
+                             (conv, cursor[0], cursor[1])).fetchall()
+        conn.commit()
+        if not rows:
+            break
+        pages.append([r["id"] for r in rows])
+        cursor = (rows[-1]["created_at"], rows[-1]["id"])
+    conn.close()
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [i for p in pages for i in p] == list(reversed(sent))  # newest first, nothing lost or doubled
+    conn, act_other = acting(app_login, other)
+    try:
+        with pytest.raises(psycopg.errors.NoDataFound):
+            act_other().execute("SELECT * FROM api.conversation_history(%s)", (conv,))
+    finally:
+        conn.close()
