@@ -205,7 +205,10 @@ def distribute(runner) -> int:
                         conn.execute("SELECT create_distributed_function(%s::regprocedure)", (proc,))
                     created += 1
                 except Exception as exc:  # noqa: BLE001 - reported, and the function stays on the coordinator
-                    coordinator_only.append((proc, str(exc).splitlines()[0]))
+                    why = str(exc).splitlines()[0]
+                    if "current transaction is aborted" in why:  # the worker's first error is only a WARNING
+                        why = "its body names an object that is only on the coordinator"
+                    coordinator_only.append((proc, why))
             changed += created
             if not created:
                 break
