@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--dry-run", action="store_true",
                    help="print the rollback files that would run, in order, and the function versions restored; change nothing")
     sub.add_parser("status", help="applied and pending migrations, with dates")
+    sub.add_parser("distribute", help="on a Citus coordinator: distribute the migrated tables by user_id (idempotent)")
     sub.add_parser("verify", help="check applied migrations against their files, and the layout")
     n = sub.add_parser("new", help="create NNNN_name.sql and NNNN_name.rollback.sql")
     n.add_argument("name")
@@ -116,6 +117,10 @@ def _main(argv: list[str] | None = None) -> int:
             return runner.rollback(count=args.count, to=args.to, yes=args.yes)
         if args.command == "status":
             return runner.status()
+        if args.command == "distribute":
+            from .citus import distribute
+            with runner.locked():
+                return distribute(runner)
         if args.command == "verify":
             return runner.verify()
         if args.command == "seed":

@@ -28,6 +28,42 @@ from .urls import DatabaseTarget, connect, connection_error, scrub
 # every object a migration creates belongs to it, whoever the DBA logs in as.
 OWNER_ROLE = "assistant_owner"
 
+# On a Citus coordinator (the citus extension is in the target database) the runner makes two
+# adjustments so that the migrations apply unchanged (README "Running on Citus"):
+#  * the package's roles are created before the first migration, in a transaction of their own
+#    (exactly as 0001 creates them), so that Citus has them on every worker before a migration's
+#    objects refer to them; the guarded creation in 0001 then finds them;
+#  * its connections set citus.create_object_propagation = deferred: the objects a migration
+#    creates stay on the coordinator (Citus would otherwise send each one to the workers as soon
+#    as it is created, over a connection per role: as assistant_owner, a second connection that
+#    does not see the schemas the same migration created and has not committed). `runner.py
+#    distribute` then puts what the distributed tables need on the workers. Once core.users is
+#    distributed, the schemas are on every node and later migrations propagate as Citus does by
+#    default (immediately), so that a replaced function reaches the workers.
+CITUS_ROLES_SQL = """
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'assistant_owner') THEN
+        CREATE ROLE assistant_owner NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'assistant_app') THEN
+        CREATE ROLE assistant_app NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'assistant_readonly') THEN
+        CREATE ROLE assistant_readonly NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'assistant_service') THEN
+        CREATE ROLE assistant_service NOLOGIN;
+    END IF;
+END
+$$"""
+CITUS_OPTION = "-c citus.create_object_propagation=deferred"
+
+
+def is_citus(conn) -> bool:
+    """Whether the database is a Citus coordinator (or node): the citus extension is installed."""
+    return bool(conn.execute("SELECT EXISTS (SELECT FROM pg_extension WHERE extname = 'citus')").fetchone()[0])
+
 # "Migrations of this package in this database" are serialised on a lock of this table, which
 # has no privilege for PUBLIC, so that no application role can take it (see Runner.locked).
 LOCK_TABLE = "public._assistant_db_lock"
@@ -325,6 +361,8 @@ class Runner:
                                 f"-c application_name={APPLICATION_NAME}\\ {self.os_identity}"]
         self._lock_conn = None
         self._backend = None
+        self.citus = False  # set by prepare_citus()
+        self.citus_distributed = False
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
@@ -734,8 +772,27 @@ class Runner:
         return problems
 
     # ---- commands -------------------------------------------------------------------------------
+    def prepare_citus(self) -> None:
+        """On a Citus coordinator: the roles exist (and are on every worker) before a migration runs."""
+        conn = connect(self.target)
+        try:
+            self.citus = is_citus(conn)
+            if self.citus:
+                conn.execute(CITUS_ROLES_SQL)
+                # once distributed, Citus must send each change to the workers as it is made
+                # (deferred would leave a replaced function's old body there)
+                self.citus_distributed = conn.execute(
+                    "SELECT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = to_regclass('core.users'))").fetchone()[0]
+        finally:
+            conn.close()
+        if self.citus and not self.citus_distributed and CITUS_OPTION not in self.target.extra_options:
+            self.target.extra_options.append(CITUS_OPTION)
+            if self._backend is not None:  # opened before: reopen with the option
+                self.close()
+
     def apply(self, to: str | None = None, allow_changed: set[str] = frozenset()) -> int:
         migrations = self.project.migrations()
+        self.prepare_citus()
         with self.locked():
             problems = self.check_checksums(migrations, set(allow_changed))
             self.adopt_function_registry(migrations)
@@ -792,6 +849,7 @@ class Runner:
 
     def rollback(self, count: int | None = None, to: str | None = None, yes: bool = False) -> int:
         migrations = self.project.migrations()
+        self.prepare_citus()
         by_id = {m.id: m for m in migrations}
         confirmed = None
         if not yes and (to is not None or (count or 1) > 1):

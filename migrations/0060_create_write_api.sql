@@ -1,0 +1,18 @@
+-- Create the write API: functions that add a message (one or many), start, end and rename a
+-- conversation, and add tasks, events, actions, reminders and memories, returning the created row
+-- as the api view shows it. They work the same on one PostgreSQL server and on a Citus cluster
+-- (where writes through the api views are refused: "cannot modify views when the query contains
+-- citus tables", and column-level INSERT grants break because Citus sends defaulted columns).
+-- The views stay for reading, and for writing on a single server.
+-- depends: 0053_validate_write_bounds
+-- functions: core.require_enum_label core.require_own_conversation
+-- functions-after: api.start_conversation api.end_conversation api.rename_conversation api.add_message api.add_messages api.add_task api.add_event api.add_action api.add_reminder api.add_memory
+--
+-- Every function is SECURITY DEFINER (owner) with a fixed search_path: the user written for is
+-- core.require_user_id(), the user api.act_as named for the transaction (28Y01 when none is),
+-- never an argument; a conversation or task id must be one of that user's (P0002 naming the
+-- argument); enum values are accepted as text and checked against the type's labels (22P02
+-- naming the argument, the labels in the hint). Each statement names its user_id, so on Citus it
+-- is routed to that user's shard. EXECUTE is revoked from PUBLIC explicitly in each function
+-- file (Citus does not propagate ALTER DEFAULT PRIVILEGES to the workers).
+COMMENT ON SCHEMA api IS 'The only schema applications use: security_invoker views (reads; writes on a single server) and functions (the write API, 0060, works on one server and on Citus).';

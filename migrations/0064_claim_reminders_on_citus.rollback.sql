@@ -1,0 +1,2 @@
+-- Undo 0064_claim_reminders_on_citus: no statement; the runner restores the previous
+-- api.claim_due_reminders (0007).

@@ -1,0 +1,6 @@
+-- Let the reminder dispatchers claim on Citus too: api.claim_due_reminders becomes PL/pgSQL (Citus
+-- cannot plan a SQL function with parameters) and, when core.reminders is distributed, claims
+-- user by user instead of FOR UPDATE SKIP LOCKED across shards (which Citus refuses). On one
+-- server it runs the same statement as before.
+-- depends: 0063_probe_partitions_with_a_select_list
+-- functions-after: api.claim_due_reminders

@@ -1,0 +1,285 @@
+"""On a Citus coordinator with workers (CITUS_URL): the migrations apply unchanged, `runner.py
+distribute` places every user-owned table by user_id colocated with core.users and is
+idempotent, and the write API works there as an application uses it (a LOGIN only in
+assistant_app, bind parameters, Portuguese text): counters exact under 4 concurrent writers,
+another user's conversation refused, the audit trail written from the shards, no routine more
+executable by PUBLIC on a worker than on the coordinator. Skipped without CITUS_URL."""
+import threading
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+
+from assistant_db.citus import USER_TABLES, USERS
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def superuser(cluster):
+    return psycopg.connect(cluster.url, autocommit=True)
+
+
+def make_user(cluster, name):
+    with superuser(cluster) as c:
+        return c.execute("INSERT INTO core.users (name, email) VALUES (%s, %s) RETURNING id",
+                         (name, f"{name.lower()}@example.org")).fetchone()[0]
+
+
+def acting(app_login, user_id):
+    conn = psycopg.connect(app_login, row_factory=dict_row)
+
+    def act():
+        conn.rollback()
+        conn.execute("SELECT api.act_as(%s)", (user_id,))
+        return conn
+    return conn, act
+
+
+def exact_count(cluster, conv):
+    """(message_count with the pending deltas, the real number of messages), read on the coordinator."""
+    with superuser(cluster) as c:
+        return c.execute(
+            "SELECT c.message_count + coalesce((SELECT sum(d.message_count) FROM core.conversation_message_deltas d"
+            "        WHERE d.user_id = c.user_id AND d.conversation_id = c.id), 0),"
+            "       (SELECT count(*) FROM core.messages m WHERE m.user_id = c.user_id AND m.conversation_id = c.id)"
+            "  FROM core.conversations c WHERE c.user_id = (SELECT user_id FROM core.conversations WHERE id = %s) AND c.id = %s",
+            (conv, conv)).fetchone()
+
+
+def test_the_migrations_apply_unchanged_on_the_coordinator(migrated):
+    files = sorted(p.name[:-4] for p in (ROOT / "migrations").glob("[0-9]*.sql") if not p.name.endswith(".rollback.sql"))
+    with superuser(migrated) as c:
+        applied = {r[0] for r in c.execute("SELECT migration_id FROM _yoyo_migration").fetchall()}
+        assert c.execute("SELECT extversion FROM pg_extension WHERE extname = 'citus'").fetchone()[0]
+    assert set(files) <= applied
+
+
+def test_distribute_is_idempotent(migrated, runner_cli):
+    again = runner_cli("distribute", url=migrated.url)
+    assert again.returncode == 0, again.stderr
+    assert "distributed: nothing to change" in again.stdout
+
+
+def test_every_user_owned_table_is_distributed_by_user_id_colocated_with_users(migrated):
+    with superuser(migrated) as c:
+        rows = dict(c.execute(
+            "SELECT logicalrelid::regclass::text, colocationid FROM pg_dist_partition WHERE partmethod = 'h'").fetchall())
+        users = rows[USERS]
+        for table in USER_TABLES:
+            assert rows.get(table) == users, f"{table} is not colocated with {USERS}"
+            col = c.execute("SELECT column_to_column_name(logicalrelid, partkey) FROM pg_dist_partition"
+                            " WHERE logicalrelid = %s::regclass", (table,)).fetchone()[0]
+            assert col == "user_id"
+        # core.messages' partitions, the default one included, are distributed with it
+        parts = c.execute("SELECT i.inhrelid::regclass::text FROM pg_inherits i WHERE i.inhparent = 'core.messages'::regclass").fetchall()
+        assert parts and all(rows.get(p) == users for (p,) in parts)
+        # configuration and secrets stay on the coordinator
+        for table in ("ops.config", "ops.config_secrets", "maint.partition_policies"):
+            assert c.execute("SELECT NOT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = %s::regclass)",
+                             (table,)).fetchone()[0]
+
+
+def test_no_routine_is_more_executable_by_public_on_a_worker_than_on_the_coordinator(migrated):
+    q = ("SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace::regnamespace::text IN"
+         " ('core', 'api', 'ops', 'util', 'maint') AND has_function_privilege('public', p.oid, 'EXECUTE') ORDER BY 1")
+    with superuser(migrated) as c:
+        on_coordinator = {r[0] for r in c.execute(q).fetchall()}
+    for worker in migrated.workers:
+        with psycopg.connect(worker) as w:
+            on_worker = {r[0] for r in w.execute(q).fetchall()}
+        assert on_worker <= on_coordinator, sorted(on_worker - on_coordinator)
+
+
+def test_the_write_api_works_and_each_users_rows_are_on_one_shard_group(migrated, app_login):
+    uid = make_user(migrated, "Joana")
+    conn, act = acting(app_login, uid)
+    try:
+        c = act()
+        conv = c.execute("SELECT * FROM api.start_conversation(%s, %s)", ("Plano de voo", Jsonb({"canal": "voz"}))).fetchone()
+        m = c.execute("SELECT * FROM api.add_message(%s, %s, %s)",
+                      (conv["id"], "user", "Qual é a previsão para São Paulo amanhã?")).fetchone()
+        conn.commit()
+        # several transactions, not one: on Citus 13.2.2 / PostgreSQL 15.20 a worker crashed
+        # (SIGSEGV in COMMIT PREPARED) committing all of these calls in one transaction (README)
+        c = act()
+        batch = c.execute("SELECT * FROM api.add_messages(%s, %s)", (conv["id"], Jsonb([
+            {"role": "assistant", "content": "Céu claro, vento calmo.", "agent": "meteorologia"},
+            {"role": "user", "content": "Obrigada!"}]))).fetchall()
+        conn.commit()
+        c = act()
+        t = c.execute("SELECT * FROM api.add_task(%s, %s)", ("Conferir o METAR", conv["id"])).fetchone()
+        c.execute("SELECT * FROM api.add_event('task.created', 'despacho', '{}', %s, %s)", (conv["id"], t["id"]))
+        c.execute("SELECT * FROM api.add_reminder(%s, now() + interval '1 hour')", ("Exame médico",))
+        c.execute("SELECT * FROM api.add_memory(%s, %s)", ("Prefere voar de manhã", "long_term"))
+        c.execute("SELECT * FROM api.add_action(%s, 'query', 'metar.lookup')", (conv["id"],))
+        conn.commit()
+        c = act()
+        c.execute("SELECT * FROM api.rename_conversation(%s, %s)", (conv["id"], "Voo para Campinas"))
+        ended = c.execute("SELECT * FROM api.end_conversation(%s)", (conv["id"],)).fetchone()
+        conn.commit()
+    finally:
+        conn.close()
+    assert m["user_id"] == uid and [b["content"] for b in batch] == ["Céu claro, vento calmo.", "Obrigada!"]
+    assert not ended["is_active"] and ended["name"] == "Voo para Campinas"
+    assert exact_count(migrated, conv["id"]) == (3, 3)
+    with superuser(migrated) as s:
+        shards = {s.execute("SELECT get_shard_id_for_distribution_column(%s, %s)", (t, uid)).fetchone()[0] for t in USER_TABLES}
+        index = {s.execute("SELECT shardminvalue FROM pg_dist_shard WHERE shardid = %s", (sh,)).fetchone()[0] for sh in shards}
+        assert len(index) == 1  # the same hash range in every table: one shard group, one node
+
+
+def test_counters_stay_exact_under_4_concurrent_writers(migrated, app_login):
+    uid = make_user(migrated, "Concorrente")
+    conn, act = acting(app_login, uid)
+    conv = act().execute("SELECT id FROM api.start_conversation('Quatro escritores')").fetchone()["id"]
+    conn.commit()
+    conn.close()
+    errors = []
+    barrier = threading.Barrier(4)
+
+    def writer(n):
+        w, wact = acting(app_login, uid)
+        try:
+            barrier.wait()
+            for i in range(15):
+                c = wact()
+                if i % 3 == 0:
+                    c.execute("SELECT * FROM api.add_messages(%s, %s, %s)",
+                              (conv, ["user", "assistant"], [f"escritor {n} mensagem {i}", f"resposta {n}.{i}"]))
+                else:
+                    c.execute("SELECT * FROM api.add_message(%s, 'user', %s)", (conv, f"escritor {n}: olá {i}"))
+                w.commit()
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+        finally:
+            w.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert not errors, errors
+    assert exact_count(migrated, conv) == (80, 80)  # 4 writers x (5 x 2 + 10 x 1)
+
+
+def test_another_users_conversation_is_refused_by_the_write_api(migrated, app_login):
+    a, b = make_user(migrated, "Ana"), make_user(migrated, "Bruno")
+    conn, act_a = acting(app_login, a)
+    theirs = act_a().execute("SELECT id FROM api.start_conversation('Da Ana')").fetchone()["id"]
+    conn.commit()
+    conn.close()
+    conn, act_b = acting(app_login, b)
+    try:
+        with pytest.raises(psycopg.errors.NoDataFound) as exc:
+            act_b().execute("SELECT * FROM api.add_message(%s, 'user', 'invasão')", (theirs,))
+        assert "p_conversation_id" in exc.value.diag.message_primary
+    finally:
+        conn.close()
+    assert exact_count(migrated, theirs) == (0, 0)
+
+
+def test_the_audit_trail_is_written_from_the_shards(migrated, app_login):
+    # on a shard the trigger runs in Citus's connection, whose login is the role that ran the
+    # statement there (assistant_owner, the write API's SECURITY DEFINER owner): login_role names
+    # it, not the application's login (README: what differs on Citus)
+    uid = make_user(migrated, "Auditada")
+    conn, act = acting(app_login, uid)
+    conv = act().execute("SELECT id FROM api.start_conversation('Auditoria')").fetchone()["id"]
+    conn.commit()
+    conn.close()
+    with superuser(migrated) as c:
+        rows = c.execute("SELECT operation::text, login_role FROM ops.audit_log"
+                         " WHERE table_schema = 'core' AND table_name = 'conversations' AND row_key ->> 'id' = %s",
+                         (str(conv),)).fetchall()
+    assert [r[0] for r in rows] == ["INSERT"]
+
+
+def test_deleting_a_conversation_clears_the_references_as_on_one_server(migrated, app_login):
+    uid = make_user(migrated, "Limpeza")
+    conn, act = acting(app_login, uid)
+    c = act()
+    conv = c.execute("SELECT id FROM api.start_conversation('Temporária')").fetchone()["id"]
+    task = c.execute("SELECT id FROM api.add_task('Tarefa que fica', %s)", (conv,)).fetchone()["id"]
+    conn.commit()
+    conn.close()
+    with superuser(migrated) as s:
+        s.execute("DELETE FROM core.conversations WHERE user_id = %s AND id = %s", (uid, conv))
+        assert s.execute("SELECT conversation_id FROM core.tasks WHERE user_id = %s AND id = %s", (uid, task)).fetchone() == (None,)
+
+
+def test_due_reminders_are_claimed_once_by_2_dispatchers(migrated, app_login, service_login):
+    users = [make_user(migrated, f"Lembrete{i}") for i in range(3)]
+    made = set()
+    for uid in users:
+        conn, act = acting(app_login, uid)
+        c = act()
+        for i in range(10):
+            made.add(c.execute("SELECT id FROM api.add_reminder(%s, now() - interval '1 minute')",
+                               (f"Revisão {i} da aeronave",)).fetchone()["id"])
+        conn.commit()
+        conn.close()
+    claimed, errors = [], []
+    barrier = threading.Barrier(2)
+
+    def dispatcher():
+        with psycopg.connect(service_login, autocommit=True) as d:
+            try:
+                barrier.wait()
+                while True:
+                    rows = d.execute("SELECT id FROM api.claim_due_reminders(4)").fetchall()
+                    if not rows:
+                        break
+                    claimed.extend(r[0] for r in rows)
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+    threads = [threading.Thread(target=dispatcher) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert not errors, errors
+    mine = [i for i in claimed if i in made]
+    assert len(mine) == len(set(mine)) == 30  # every one claimed, none twice
+
+
+def test_every_routine_on_the_workers_has_the_coordinators_definition(migrated):
+    q = ("SELECT p.oid::regprocedure::text, md5(pg_get_functiondef(p.oid)) FROM pg_proc p"
+         " WHERE p.pronamespace::regnamespace::text IN ('core', 'api', 'ops', 'util', 'maint') AND p.prokind = 'f'")
+    with superuser(migrated) as c:
+        mine = dict(c.execute(q).fetchall())
+    for worker in migrated.workers:
+        with psycopg.connect(worker) as w:
+            theirs = dict(w.execute(q).fetchall())
+        assert theirs and {k: v for k, v in theirs.items() if mine.get(k) != v} == {}
+
+
+def test_history_pages_follow_the_cursor_and_another_user_gets_P0002(migrated, app_login):
+    uid, other = make_user(migrated, "Paginada"), make_user(migrated, "Curiosa")
+    conn, act = acting(app_login, uid)
+    c = act()
+    conv = c.execute("SELECT id FROM api.start_conversation('Histórico longo')").fetchone()["id"]
+    sent = [r["id"] for r in c.execute("SELECT id FROM api.add_messages(%s, %s)", (conv, Jsonb(
+        [{"role": "user" if i % 2 == 0 else "assistant", "content": f"mensagem número {i} sobre o voo"} for i in range(7)])))]
+    conn.commit()
+    pages, cursor = [], (None, None)
+    while True:
+        rows = act().execute("SELECT id, created_at FROM api.conversation_history(%s, %s, %s, 3)",
+                             (conv, cursor[0], cursor[1])).fetchall()
+        conn.commit()
+        if not rows:
+            break
+        pages.append([r["id"] for r in rows])
+        cursor = (rows[-1]["created_at"], rows[-1]["id"])
+    conn.close()
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [i for p in pages for i in p] == list(reversed(sent))  # newest first, nothing lost or doubled
+    conn, act_other = acting(app_login, other)
+    try:
+        with pytest.raises(psycopg.errors.NoDataFound):
+            act_other().execute("SELECT * FROM api.conversation_history(%s)", (conv,))
+    finally:
+        conn.close()
