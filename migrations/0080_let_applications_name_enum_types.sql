@@ -4,7 +4,7 @@
 -- keep their type (the same type, by its oid); the functions that name a type by its schema get
 -- a version that names api. ALTER TYPE ... SET SCHEMA only renames the type in the catalog: no
 -- table is rewritten or scanned.
--- depends: 0057_name_the_crontab_example_in_deploy 0064_claim_reminders_on_citus
+-- depends: 0079_claim_reminders_as_the_owner
 -- functions-after: api.add_action api.add_memory api.add_message api.add_messages api.add_task api.conversation_history api.recall_memories api.search_messages
 
 ALTER TYPE core.user_role SET SCHEMA api;

@@ -160,6 +160,23 @@ def test_claim_due_reminders_marks_them_triggered_once(db, make_user, connect):
         service.execute("SELECT * FROM api.claim_due_reminders(0)")
 
 
+def test_an_app_claims_only_the_due_reminders_of_the_user_it_names(db, make_user, connect):
+    ana, bruno = make_user(), make_user()
+    for uid, title in ((ana, "Revisar o plano de voo"), (bruno, "Ligar para a oficina")):
+        db.execute("INSERT INTO core.reminders (user_id, title, scheduled_at) VALUES (%s, %s, now() - interval '1 minute')",
+                   (uid, title))
+    db.commit()
+    assert connect(role="assistant_app").execute("SELECT count(*) FROM api.claim_due_reminders()").fetchone()[0] == 0
+    as_ana = connect(role="assistant_app", user_id=ana)
+    assert as_ana.execute("SELECT user_id, title FROM api.claim_due_reminders()").fetchall() == [(ana, "Revisar o plano de voo")]
+    assert as_ana.execute("SELECT count(*) FROM api.claim_due_reminders()").fetchone()[0] == 0
+    # bruno's is still due, and the service (every user) claims it
+    assert connect(role="assistant_service").execute(
+        "SELECT user_id, title FROM api.claim_due_reminders()").fetchall() == [(bruno, "Ligar para a oficina")]
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        connect(role="assistant_readonly").execute("SELECT * FROM api.claim_due_reminders()")
+
+
 def test_moving_rows_out_of_the_default_partition_keeps_counts_and_action_links(db, make_user, make_conversation):
     """maint.create_partition moves a period's rows from messages_default into the new partition
     (DELETE + INSERT on the partitions): the parent's statement triggers do not fire, so the

@@ -1,0 +1,1 @@
+-- The 0064 version is re-loaded by the runner.

@@ -1,0 +1,4 @@
+-- api.claim_due_reminders runs as its owner and filters by user itself: 0064's PL/pgSQL version
+-- named core.reminders at run time, which neither the app nor the service may (42501).
+-- depends: 0064_claim_reminders_on_citus 0057_name_the_crontab_example_in_deploy
+-- functions-after: api.claim_due_reminders
