@@ -261,3 +261,49 @@ def test_retention_set_per_conversation_is_applied_by_maintenance(user, db):
     assert len(u.history(kept)) == 6
     assert u.history(pruned) == list(TURNS[2])
     assert u.history(old) == [*TURNS[1], *TURNS[2]]
+
+
+def test_prompt_history_is_the_summary_and_the_turns_after_it(user):
+    u = user()
+    conv = new_conversation(u)
+    ids = chat(u, conv, TURNS)
+    # no summary yet: the latest messages
+    assert [r[0] for r in u.q("SELECT content FROM api.prompt_history(%s, 2)", (conv,))] == list(TURNS[2])
+    u.q("SELECT api.add_summary(%s, %s, %s, %s)", (conv, ids[1][0], "Resumo: a capital é Lisboa.", ids[1][1]))
+    u.q("SELECT api.add_summary(%s, %s, %s)", (conv, ids[3][0], "Resumo: Lisboa, capital, 545 mil habitantes."))
+    rows = u.q("SELECT kind, role::text, content FROM api.prompt_history(%s)", (conv,))
+    assert rows == [("summary", "system", "Resumo: Lisboa, capital, 545 mil habitantes."),
+                    ("message", "user", "Qual o melhor mês para visitar?"), ("message", "assistant", "Maio ou setembro.")]
+    # the covered turns are still readable, the summaries are not in the history; new turns follow the leaf
+    assert u.history(conv) == [t for pair in TURNS for t in pair]
+    u.say(conv, "user", "E o clima em maio?")
+    assert [r[0] for r in u.q("SELECT content FROM api.prompt_history(%s)", (conv,))][-2:] == ["Maio ou setembro.", "E o clima em maio?"]
+    assert u.one("SELECT message_count FROM api.conversations WHERE id = %s", (conv,))[0] == 9
+    # the summary is not a version of the answer it follows
+    assert u.one("SELECT count(*) FROM api.message_siblings(%s, %s)", (conv, ids[4][0]))[0] == 1
+
+
+def test_prompt_history_on_a_branch_without_the_summary_returns_the_latest_turns(user):
+    u = user()
+    conv = new_conversation(u)
+    ids = chat(u, conv, TURNS)
+    u.q("SELECT api.add_summary(%s, %s, %s)", (conv, ids[3][0], "Resumo da conversa."))
+    # edit the second question: the summary (through the second answer) is not on the new branch
+    u.q("SELECT api.edit_message(%s, %s, %s)", (conv, ids[2][0], "E a área?"))
+    assert [r[0] for r in u.q("SELECT content FROM api.prompt_history(%s)", (conv,))] == \
+        ["Qual é a capital de Portugal?", "Lisboa.", "E a área?"]
+
+
+def test_add_summary_refuses_bad_input(user):
+    u = user()
+    conv = new_conversation(u)
+    ids = chat(u, conv, TURNS[:1])
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="api.add_summary: p_content"):
+        u.q("SELECT api.add_summary(%s, %s, %s)", (conv, ids[1][0], "\u3000"))
+    with pytest.raises(psycopg.errors.NoDataFound):
+        u.q("SELECT api.add_summary(%s, gen_random_uuid(), %s)", (conv, "Resumo"))
+    s = u.one("SELECT id FROM api.add_summary(%s, %s, %s)", (conv, ids[1][0], "Resumo"))[0]
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="itself a summary"):
+        u.q("SELECT api.add_summary(%s, %s, %s)", (conv, s, "Resumo do resumo"))
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="api.prompt_history: p_limit"):
+        u.q("SELECT * FROM api.prompt_history(%s, 0)", (conv,))
