@@ -164,3 +164,34 @@ def test_imports_of_two_users_stay_apart(service, db, make_user):
     # the same export for another user is imported again, for that user
     assert call(service, b, "SELECT imported FROM api.import_openai_threads(%s)", (Jsonb(openai_export()),))[0] == 4
     assert db.execute("SELECT count(DISTINCT user_id) FROM core.imported_messages").fetchone()[0] == 2
+
+
+def test_export_and_erasure_cover_branches_summaries_retention_and_import_keys(service, db, make_user):
+    ana, bruno = make_user(), make_user()
+    for uid in (ana, bruno):
+        call(service, uid, "SELECT * FROM api.import_openai_threads(%s)", (Jsonb(openai_export()),))
+    conv = db.execute("SELECT id FROM core.conversations WHERE user_id = %s AND name = 'Roteiro em Portugal'", (ana,)).fetchone()[0]
+    db.commit()
+    first = db.execute("SELECT id, created_at FROM core.messages WHERE user_id = %s AND conversation_id = %s "
+                       "ORDER BY created_at, id LIMIT 1", (ana, conv)).fetchone()
+    db.commit()
+    call(service, ana, "SELECT * FROM api.edit_message(%s, %s, %s, %s)", (conv, first[0], "Quero visitar o Algarve.", first[1]))
+    call(service, ana, "SELECT * FROM api.add_summary(%s, %s, %s, %s)", (conv, first[0], "Resumo: Portugal.", first[1]))
+    call(service, ana, "SELECT api.set_conversation_retention(%s, 100, 365)", (conv,))
+    doc = service.execute("SELECT api.export_user(%s)", (ana,)).fetchone()[0]["tables"]
+    msgs = doc["core.messages"]
+    assert {m["kind"] for m in msgs} == {"message", "summary"}
+    edited = next(m for m in msgs if m["content"] == "Quero visitar o Algarve.")
+    assert edited["parent_id"] is None and edited["metadata"]["branched_from"] == str(first[0])
+    assert any(m["parent_id"] == str(first[0]) for m in msgs if m["kind"] == "summary")
+    c = next(c for c in doc["core.conversations"] if c["id"] == str(conv))
+    assert c["current_leaf_id"] == edited["id"] and c["keep_latest_messages"] == 100 and c["keep_days"] == 365
+    assert len(doc["core.imported_messages"]) == 4 and len(doc["core.imported_conversations"]) == 2
+    assert "Algarve" not in json.dumps(service.execute("SELECT api.export_user(%s)", (bruno,)).fetchone()[0])
+
+    service.execute("SELECT api.erase_user(%s)", (ana,))
+    for table in ("core.messages", "core.conversations", "core.imported_messages", "core.imported_conversations"):
+        assert db.execute(f"SELECT count(*) FROM {table} WHERE user_id = %s", (ana,)).fetchone()[0] == 0, table
+        assert db.execute(f"SELECT count(*) FROM {table} WHERE user_id = %s", (bruno,)).fetchone()[0] > 0, table
+    # Bruno's import is untouched: importing again still skips everything
+    assert call(service, bruno, "SELECT imported, skipped FROM api.import_openai_threads(%s)", (Jsonb(openai_export()),)) == (0, 4)
