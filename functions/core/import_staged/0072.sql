@@ -68,10 +68,17 @@ BEGIN
                 ON c.user_id = p_user_id AND c.source = p_source AND c.source_key = n.session
              ORDER BY n.session, n.created_at, n.seq
             OFFSET 0) AS o;
+    -- new and linear conversations only: the messages need no parent, the branch trigger is skipped
+    IF NOT EXISTS (SELECT FROM core.conversations AS c
+                    WHERE c.user_id = p_user_id AND c.current_leaf_id IS NOT NULL
+                      AND c.id IN (SELECT r.conversation_id FROM pg_temp.import_ready AS r)) THEN
+        PERFORM set_config('assistant_db.branch_insert', 'linear', true);
+    END IF;
     INSERT INTO core.messages (user_id, conversation_id, created_at, id, role, content, metadata)
     SELECT p_user_id, r.conversation_id, r.created_at, r.message_id, r.role, r.content, r.metadata
       FROM pg_temp.import_ready AS r
      ORDER BY r.conversation_id, r.created_at, r.message_id;
+    PERFORM set_config('assistant_db.branch_insert', '', true);
     INSERT INTO core.imported_messages (user_id, source, source_key, conversation_id, message_created_at, message_id)
     SELECT p_user_id, p_source, r.key, r.conversation_id, r.created_at, r.message_id FROM pg_temp.import_ready AS r;
 END;

@@ -6,6 +6,9 @@
 -- conversation (primary-key probe; 23503 otherwise); the new message becomes the current leaf.
 -- Summaries never become the leaf. The lifecycle functions set assistant_db.branch_insert to
 -- 'explicit' when they mean the parent they give, a NULL one included (an edited first message).
+-- 'linear' (set by the importer when none of its conversations is branched) skips the trigger: a
+-- 100,000-row import does not read the conversation row once per message. A session that sets it
+-- itself only writes messages without a parent in its own conversations (roots of their own).
 -- SECURITY DEFINER: the leaf columns are not writable by the app roles.
 CREATE OR REPLACE FUNCTION core.tg_messages__attach_to_branch()
 RETURNS trigger
@@ -19,6 +22,9 @@ DECLARE
     v_leaf_at timestamptz;
     v_explicit boolean := coalesce(current_setting('assistant_db.branch_insert', true), '') = 'explicit';
 BEGIN
+    IF current_setting('assistant_db.branch_insert', true) = 'linear' AND NEW.parent_id IS NULL AND NEW.kind = 'message' THEN
+        RETURN NEW;
+    END IF;
     SELECT c.current_leaf_id, c.current_leaf_created_at INTO v_leaf_id, v_leaf_at
       FROM core.conversations AS c
      WHERE c.user_id = NEW.user_id AND c.id = NEW.conversation_id;
