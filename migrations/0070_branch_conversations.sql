@@ -49,7 +49,10 @@ COMMENT ON INDEX core.messages_user_id_conversation_id_parent_id_idx IS
 
 ALTER TABLE core.conversations ADD COLUMN current_leaf_id uuid;
 ALTER TABLE core.conversations ADD COLUMN current_leaf_created_at timestamptz;
+-- integer, not bigint: both are bounded far below 2^31 by their checks (1,000,000 messages, 36,500 days)
+-- squawk-ignore prefer-bigint-over-int
 ALTER TABLE core.conversations ADD COLUMN keep_latest_messages integer;
+-- squawk-ignore prefer-bigint-over-int
 ALTER TABLE core.conversations ADD COLUMN keep_days integer;
 ALTER TABLE core.conversations ADD CONSTRAINT conversations_current_leaf_check
     CHECK ((current_leaf_id IS NULL) = (current_leaf_created_at IS NULL)) NOT VALID;
