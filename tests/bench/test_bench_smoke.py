@@ -110,6 +110,22 @@ def test_a_timing_of_zero_gives_a_ratio_at_the_timer_resolution():
 
 def test_every_target_has_a_ratio(smoke_results):
     targets = smoke_results["targets"]
-    assert len(targets) == 7
+    assert {t["target"] for t in targets} == {
+        "single_ingest", "single_ingest_vs_peer", "single_ingest_app", "busy_conversation", "batch_ingest",
+        "latest_page_flat", "latest_page_vs_peer", "search", "search_heaviest", "search_heaviest_p95_ms",
+        "retention_shape", "dashboards"}
     for t in targets:
         assert number(t["ratio"]), t["target"]
+
+
+def test_busy_conversation_compares_one_conversation_with_one_each(smoke_results):
+    s = smoke_results["sections"]["busy_conversation"]
+    assert s["clients"] == 16
+    assert number(s["one"]["tps"]) and s["one"]["tps"] > 0 and number(s["spread"]["tps"])
+    assert number(s["ratio_one_vs_spread"])
+
+
+def test_retention_measures_the_drop_at_ten_times_the_rows(smoke_results):
+    s = smoke_results["sections"]["retention"]
+    assert s["rows_10x"] == 10 * s["rows"] or s["rows_10x"] >= 10 * 1000
+    assert number(s["drop_1x_ms"]) and number(s["drop_10x_ms"]) and number(s["ratio_drop_10x_vs_1x"])
