@@ -307,3 +307,50 @@ def test_add_summary_refuses_bad_input(user):
         u.q("SELECT api.add_summary(%s, %s, %s)", (conv, s, "Resumo do resumo"))
     with pytest.raises(psycopg.errors.InvalidParameterValue, match="api.prompt_history: p_limit"):
         u.q("SELECT * FROM api.prompt_history(%s, 0)", (conv,))
+
+
+def test_two_writers_of_a_branched_conversation_queue_and_chain_instead_of_forking(app_url, make_user, db):
+    """Session A writes into a branched conversation and holds its transaction open; session B's
+    write waits for A's lock on the conversation row (seen in pg_stat_activity); A commits; B then
+    follows A's message. Without the lock both would take the same leaf as parent: an accidental fork."""
+    import threading
+    uid = make_user()
+    with psycopg.connect(app_url, autocommit=True) as setup:
+        u = Acting(setup, uid)
+        conv = new_conversation(u)
+        ids = chat(u, conv, TURNS[:1])
+        u.q("SELECT api.regenerate_message(%s, %s, %s)", (conv, ids[1][0], "Lisboa, claro."))
+    a = psycopg.connect(app_url)
+    b = psycopg.connect(app_url)
+    try:
+        name_user(a, uid)
+        a.execute("INSERT INTO api.messages (conversation_id, role, content) VALUES (%s, 'user', 'pergunta de A')", (conv,))
+        b_pid = b.execute("SELECT pg_backend_pid()").fetchone()[0]
+        b.commit()
+        done = {}
+
+        def write_b():
+            name_user(b, uid)
+            b.execute("INSERT INTO api.messages (conversation_id, role, content) VALUES (%s, 'user', 'pergunta de B')", (conv,))
+            b.commit()
+            done["b"] = True
+
+        t = threading.Thread(target=write_b)
+        t.start()
+        for _ in range(200):
+            row = db.execute("SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s", (b_pid,)).fetchone()
+            db.commit()
+            if row and row[0] == "Lock":
+                break
+            threading.Event().wait(0.05)
+        else:
+            pytest.fail("session B never waited for A's lock on the conversation")
+        assert "b" not in done
+        a.commit()
+        t.join(10)
+        assert done.get("b")
+    finally:
+        a.close()
+        b.close()
+    with psycopg.connect(app_url, autocommit=True) as check:
+        assert Acting(check, uid).history(conv) == ["Qual é a capital de Portugal?", "Lisboa, claro.", "pergunta de A", "pergunta de B"]
