@@ -60,6 +60,24 @@ COMMENT ON COLUMN core.imported_messages.message_id IS 'id of the message writte
 COMMENT ON COLUMN core.imported_messages.imported_at IS 'When it was imported.';
 CREATE INDEX imported_messages_user_id_conversation_id_idx ON core.imported_messages (user_id, conversation_id);
 
--- written and read only by the import functions (SECURITY DEFINER); no role is granted them
+-- written only by the import functions (SECURITY DEFINER); no role is granted the tables today.
+-- The policies are the ownership rule every user-owned table follows (a grant later cannot open
+-- another user's rows).
 ALTER TABLE core.imported_conversations ENABLE ROW LEVEL SECURITY;
 ALTER TABLE core.imported_messages ENABLE ROW LEVEL SECURITY;
+CREATE POLICY imported_conversations_app_own_rows ON core.imported_conversations
+    FOR SELECT TO assistant_app
+    USING (user_id = (SELECT core.current_user_id()));
+CREATE POLICY imported_conversations_service_all_rows ON core.imported_conversations
+    FOR SELECT TO assistant_service
+    USING (true);
+CREATE POLICY imported_messages_app_own_rows ON core.imported_messages
+    FOR SELECT TO assistant_app
+    USING (user_id = (SELECT core.current_user_id()));
+CREATE POLICY imported_messages_service_all_rows ON core.imported_messages
+    FOR SELECT TO assistant_service
+    USING (true);
+COMMENT ON POLICY imported_conversations_app_own_rows ON core.imported_conversations IS 'assistant_app may read only the import keys of app.user_id (no grant today).';
+COMMENT ON POLICY imported_conversations_service_all_rows ON core.imported_conversations IS 'assistant_service may read every import key (no grant today).';
+COMMENT ON POLICY imported_messages_app_own_rows ON core.imported_messages IS 'assistant_app may read only the import keys of app.user_id (no grant today).';
+COMMENT ON POLICY imported_messages_service_all_rows ON core.imported_messages IS 'assistant_service may read every import key (no grant today).';
