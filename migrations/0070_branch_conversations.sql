@@ -8,6 +8,11 @@
 --
 -- Why 0080 and not 0053: 0080 (on main) loads its own api.conversation_history version; depending
 -- on 0053 would let 0080 run after this and replace the branch-following version.
+-- Known conflict of the numbering (0070-0079 was assigned before 0080 landed): rolling this back
+-- restores the version of api.conversation_history numbered just below 0070 (0024), which names
+-- core.message_role, moved to api by 0080, so a step-by-step rollback stops here (42704;
+-- tests/runner/test_every_version_works.py). Renumbering 0070-0072 to 0081-0083 (migrations and
+-- function version files) fixes it: checked on a copy, that test then passes.
 --
 -- The parent reference is checked by core.tg_messages__attach_to_branch with a primary-key probe,
 -- not by a foreign key: core.messages is partitioned by created_at, and a self-referencing
