@@ -1,4 +1,4 @@
-"""Imports (issue 16, migration 0072): a langchain-postgres message_store table and an OpenAI
+"""Imports (issue 16, migration 0083): a langchain-postgres message_store table and an OpenAI
 threads/messages export, into a user's conversations through api, as a login that is only in
 assistant_service acting for the user; order, roles, timestamps and metadata kept; idempotent;
 refused rows reported with the reason."""

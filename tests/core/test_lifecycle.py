@@ -1,4 +1,4 @@
-"""Conversation lifecycle (issue 16, migration 0070): edit and regenerate as branches, history
+"""Conversation lifecycle (issue 16, migration 0081): edit and regenerate as branches, history
 along the current branch, siblings, switching branch, fork, truncate-after, keep-latest / keep-days,
 per-conversation retention applied by maintenance. Everything through api, as a login that is
 only in assistant_app, with bind parameters and Portuguese text."""

@@ -29,7 +29,7 @@ BEGIN
       FROM core.conversations AS c
      WHERE c.user_id = NEW.user_id AND c.id = NEW.conversation_id;
     IF v_leaf_id IS NULL AND NEW.parent_id IS NULL AND NEW.kind = 'message' THEN
-        RETURN NEW;  -- linear conversation: as before 0070
+        RETURN NEW;  -- linear conversation: as before 0081
     END IF;
     IF v_leaf_id IS NULL THEN
         -- a parent given in a linear conversation: it becomes a tree first

@@ -2,8 +2,8 @@
 -- every message before it on its branch; api.prompt_history returns "the newest summary on the
 -- current branch + the turns after it", for a prompt. The covered turns stay readable
 -- (api.conversation_history does not skip them, and never returns a summary). Also validates the
--- constraints 0070 added NOT VALID (every existing row has parent NULL and kind message).
--- depends: 0070_branch_conversations
+-- constraints 0081 added NOT VALID (every existing row has parent NULL and kind message).
+-- depends: 0081_branch_conversations
 -- functions-after: api.add_summary api.prompt_history
 --
 -- Locks: VALIDATE CONSTRAINT takes SHARE UPDATE EXCLUSIVE (reads and writes go on), scanning

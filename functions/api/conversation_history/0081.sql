@@ -2,7 +2,7 @@
 -- conversation's messages, newest first, keyset-paged: pass the (created_at, id) of the last
 -- (oldest) row of a page to get the next one.
 --
--- 0070: a branched conversation (core.conversations.current_leaf_id set, see migration 0070)
+-- 0081: a branched conversation (core.conversations.current_leaf_id set, see migration 0081)
 -- returns the current branch only: from the current leaf (or from the parent of the cursor
 -- message) up the parent references, one primary-key probe per message (user_id,
 -- conversation_id, parent_created_at, parent_id), each in the parent's partition only (run-time

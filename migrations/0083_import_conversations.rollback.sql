@@ -1,4 +1,4 @@
--- Undo 0072_import_conversations in reverse order.
+-- Undo 0083_import_conversations in reverse order.
 DROP FUNCTION api.import_openai_threads(jsonb, text);
 DROP FUNCTION api.import_langchain_messages(jsonb, text);
 DROP POLICY imported_messages_service_all_rows ON core.imported_messages;

@@ -1,4 +1,4 @@
--- Undo 0070_branch_conversations in reverse order; the runner restores the previous
+-- Undo 0081_branch_conversations in reverse order; the runner restores the previous
 -- api.conversation_history and drops nothing it did not create.
 -- the functions loaded after the migration's statements (api.conversation_history is restored)
 DROP FUNCTION maint.apply_conversation_retention();

@@ -5,7 +5,7 @@
 -- recorded by its source key (core.imported_conversations, core.imported_messages), and a row
 -- already imported is skipped; refused rows are reported with the reason and not recorded, so a
 -- fixed source can be imported again.
--- depends: 0071_summarise_conversations
+-- depends: 0082_summarise_conversations
 -- functions: core.try_timestamptz core.import_staged
 -- functions-after: api.import_langchain_messages api.import_openai_threads
 --

@@ -6,13 +6,8 @@
 -- functions: core.find_message core.enter_branch_mode core.tg_messages__attach_to_branch core.add_sibling core.prune_messages
 -- functions-after: api.conversation_history api.edit_message api.regenerate_message api.set_current_leaf api.message_siblings api.fork_conversation api.truncate_conversation_after api.prune_conversation api.set_conversation_retention maint.apply_conversation_retention
 --
--- Why 0080 and not 0053: 0080 (on main) loads its own api.conversation_history version; depending
--- on 0053 would let 0080 run after this and replace the branch-following version.
--- Known conflict of the numbering (0070-0079 was assigned before 0080 landed): rolling this back
--- restores the version of api.conversation_history numbered just below 0070 (0024), which names
--- core.message_role, moved to api by 0080, so a step-by-step rollback stops here (42704;
--- tests/runner/test_every_version_works.py). Renumbering 0070-0072 to 0081-0083 (migrations and
--- function version files) fixes it: checked on a copy, that test then passes.
+-- After 0080, which moves the enum types to api and loads its own api.conversation_history:
+-- this version follows it (and its rollback restores 0080's).
 --
 -- The parent reference is checked by core.tg_messages__attach_to_branch with a primary-key probe,
 -- not by a foreign key: core.messages is partitioned by created_at, and a self-referencing
@@ -40,7 +35,7 @@ ALTER TABLE core.messages ADD CONSTRAINT messages_parent_check
 ALTER TABLE core.messages ADD CONSTRAINT messages_kind_check
     CHECK (kind IN ('message', 'summary') AND (kind = 'message' OR parent_id IS NOT NULL)) NOT VALID;
 COMMENT ON COLUMN core.messages.parent_id IS
-    'The message this one answers or follows (with parent_created_at, in the same conversation and user); NULL: a root (the first message, or an edited first message), or a message of a linear conversation (current_leaf_id NULL). Checked when written, by a primary-key probe (core.tg_messages__attach_to_branch), not a foreign key: see migration 0070.';
+    'The message this one answers or follows (with parent_created_at, in the same conversation and user); NULL: a root (the first message, or an edited first message), or a message of a linear conversation (current_leaf_id NULL). Checked when written, by a primary-key probe (core.tg_messages__attach_to_branch), not a foreign key: see migration 0081.';
 COMMENT ON COLUMN core.messages.parent_created_at IS
     'created_at of the parent message: with user_id, conversation_id and parent_id it is the parent''s primary key, so walking up a branch is one index probe per message, in the parent''s partition only.';
 COMMENT ON COLUMN core.messages.kind IS

@@ -1,4 +1,0 @@
--- Undo 0071_summarise_conversations: drop the functions it created (a validated constraint
--- needs no undo: 0070's rollback drops the constraints).
-DROP FUNCTION api.prompt_history(uuid, integer);
-DROP FUNCTION api.add_summary(uuid, uuid, text, timestamptz, jsonb);
