@@ -15,3 +15,7 @@ bench: install ## benchmark vs baselines (SCALE=1 ~1M messages; MESSAGES=N; DURA
 
 bench-smoke: install ## the benchmark at tiny scale, in seconds (checks it runs; figures meaningless)
 	$(PY) bench/bench.py --smoke --out bench/out/smoke.json
+
+.PHONY: bench-lifecycle
+bench-lifecycle: install ## conversation lifecycle figures (branch history EXPLAIN, fork, import rows/s) on DATABASE_URL or the local cluster
+	$(PY) bench/lifecycle.py $(DATABASE_URL)

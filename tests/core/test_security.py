@@ -7,7 +7,7 @@ API_VIEWS = ["users", "credentials", "conversations", "messages", "tasks", "open
              "pending_actions", "reminders", "due_reminders", "memories"]
 USER_OWNED = ["credentials", "conversations", "messages", "tasks", "events", "actions", "reminders", "memories"]
 # user-owned tables apps never address directly (read through the api views)
-INTERNAL_USER_OWNED = ["conversation_message_deltas"]
+INTERNAL_USER_OWNED = ["conversation_message_deltas", "imported_conversations", "imported_messages"]
 
 
 @pytest.fixture
