@@ -1,0 +1,1 @@
+-- The earlier maint.run_cleanup is re-loaded by the runner.

@@ -1,0 +1,5 @@
+-- make cleanup (maint.run_cleanup, cron, pg_cron) applies each conversation's own retention
+-- (keep the latest N messages / the last D days, api.set_conversation_retention) as a step of its
+-- own transaction, reported in the run's summary.
+-- depends: 0083_import_conversations
+-- functions-after: maint.run_cleanup
