@@ -23,9 +23,12 @@ from psycopg_pool import ConnectionPool
 
 
 def check_no_user_named(conn: psycopg.Connection) -> None:
-    """Pool `check` hook: a connection handed out never carries a user (api.act_as lasts one
-    transaction, so this only fails if someone bypassed it)."""
-    conn.execute("SELECT 1")
+    """Pool `check` hook: a connection handed out carries no user (api.act_as lasts one
+    transaction; this fails only if something named a user for the session)."""
+    named = conn.execute("SELECT coalesce(current_setting('app.user_id', true), '')").fetchone()[0]
+    conn.rollback()
+    if named:
+        raise psycopg.OperationalError(f"pooled connection still names user {named}")
 
 
 @contextmanager

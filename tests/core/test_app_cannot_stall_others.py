@@ -120,7 +120,7 @@ def test_an_app_transaction_is_bounded_in_time_and_the_bounds_end_with_it(app_ur
 
 
 @pytest.mark.slow
-def test_an_app_statement_running_past_its_bound_is_cancelled_and_its_locks_released(app_url, db, make_user):
+def test_an_app_statement_running_past_its_bound_is_cancelled_at_30_seconds(app_url, db, make_user):
     uid = make_user()
     with psycopg.connect(app_url) as app:
         app.execute("SELECT api.act_as(%s)", (uid,))
@@ -131,5 +131,40 @@ def test_an_app_statement_running_past_its_bound_is_cancelled_and_its_locks_rele
             app.execute("SELECT pg_sleep(40)")
         assert 29 < time.monotonic() - started < 38
         app.rollback()
-    assert db.execute("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-                      "WHERE a.usename = 'stall_app' AND l.locktype = 'transactionid'").fetchone()[0] == 0
+
+
+def test_an_app_session_idle_in_its_transaction_is_ended_whatever_timeouts_it_set(app_url, db, db_url, make_user):
+    # the bounds api.act_as sets are settings the session may change; the server-side guard
+    # (ops.end_stuck_app_sessions, make end-stuck-sessions every minute) ends it anyway
+    ana, bruno = make_user(), make_user()
+    stuck = psycopg.connect(app_url)
+    stuck.execute("SELECT api.act_as(%s)", (ana,))
+    stuck.execute("SET LOCAL idle_in_transaction_session_timeout = 0")
+    stuck.execute("SET LOCAL statement_timeout = 0")
+    stuck.execute("UPDATE api.users SET name = 'Ana presa' WHERE id = %s", (ana,))   # holds the row lock
+    service = psycopg.connect(db_url)
+    service.execute("SET ROLE assistant_service")
+    service.execute("SELECT api.act_as(%s)", (bruno,))       # a trusted session idle in its transaction
+    time.sleep(0.5)
+    with psycopg.connect(db_url, autocommit=True) as dba:
+        dba.execute("SET ROLE assistant_dba")
+        ended = dba.execute("SELECT pid, login, reason, ended FROM ops.end_stuck_app_sessions(p_idle => '200 ms')").fetchall()
+    assert [(pid, login, ok) for pid, login, _, ok in ended] == [(stuck.info.backend_pid, "stall_app", True)], ended
+    assert ended[0][2].startswith("idle in a transaction for")
+    with pytest.raises(psycopg.OperationalError):
+        stuck.execute("SELECT 1")
+    stuck.close()
+    # its lock is gone: another writer of that row does not wait
+    db.execute("SET lock_timeout = '1s'")
+    db.execute("UPDATE core.users SET name = 'Ana' WHERE id = %s", (ana,))
+    db.commit()
+    assert service.execute("SELECT 1").fetchone() == (1,)       # the service was left alone
+    service.close()
+
+
+def test_only_the_dba_may_end_sessions_and_bad_bounds_are_refused(connect):
+    for role in ("assistant_app", "assistant_service", "assistant_readonly"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            connect(role=role).execute("SELECT * FROM ops.end_stuck_app_sessions()")
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="p_idle and p_running"):
+        connect(role="assistant_dba").execute("SELECT * FROM ops.end_stuck_app_sessions(interval '-1 second')")

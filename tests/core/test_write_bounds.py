@@ -77,8 +77,10 @@ def test_the_app_cannot_date_a_message_far_from_now(app, when):
 
 def test_the_app_may_date_a_message_within_a_week_and_the_service_may_import_history(app):
     six_days_ago = datetime.now(timezone.utc) - timedelta(days=6)
-    insert_message(app.act(), app.conv, "gravado offline", created_at=six_days_ago)
-    app.act().commit()
+    conn = app.act()
+    insert_message(conn, app.conv, "gravado offline", created_at=six_days_ago)
+    conn.commit()
+    assert app.act().execute("SELECT count(*) FROM api.messages WHERE content = 'gravado offline'").fetchone()[0] == 1
     with pytest.raises(psycopg.errors.DataError):
         insert_message(app.act(), app.conv, "um minuto adiantado demais", created_at=datetime.now(timezone.utc) + timedelta(hours=1))
     # the service imports history from 2000 on, and not from before
@@ -119,7 +121,11 @@ def test_json_far_too_big_is_refused(app, column, size, constraint):
 
 
 def test_limits_do_not_refuse_what_is_normal(app):
-    insert_message(app.act(), app.conv, "Olá!\u00a0Tudo bem? 👋", metadata=Jsonb({"tokens": 12}),
+    conn = app.act()
+    insert_message(conn, app.conv, "Olá!\u00a0Tudo bem? 👋", metadata=Jsonb({"tokens": 12}),
                    rag_context=Jsonb([{"doc": "manual", "score": 0.9}]))
-    app.act().execute("INSERT INTO api.memories (content) VALUES (%s)", ("Prefere voos pela manhã",))
-    app.act().commit()
+    conn.execute("INSERT INTO api.memories (content) VALUES (%s)", ("Prefere voos pela manhã",))
+    conn.commit()
+    stored = app.act().execute("SELECT (SELECT count(*) FROM api.messages WHERE content LIKE 'Olá!%%'), "
+                               "(SELECT count(*) FROM api.memories WHERE content = 'Prefere voos pela manhã')").fetchone()
+    assert stored == (1, 1)

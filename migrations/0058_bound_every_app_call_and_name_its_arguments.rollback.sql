@@ -1,0 +1,1 @@
+-- The earlier versions of its functions are re-loaded by the runner.

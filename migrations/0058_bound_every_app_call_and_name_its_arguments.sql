@@ -1,0 +1,8 @@
+-- Review findings on 0051-0056: the operations functions bound an app caller's transaction as
+-- api.act_as does (an app need not name a user to call them) and api.act_as bounds it before its
+-- checks; p_execution_id is at most 100 characters (a 5 MB id reached the error message and the
+-- server log); messages name the function and the NULL argument; run_maintenance leaves a
+-- table's later periods to the next run only after a lock skip, not after a size skip
+-- (maint.max_move_rows), which left them uncreated run after run.
+-- depends: 0084_apply_conversation_retention_in_cleanup
+-- functions-after: api.act_as api.act_as_token api.write_log api.start_process api.raise_alert api.record_api_call api.complete_process maint.run_maintenance

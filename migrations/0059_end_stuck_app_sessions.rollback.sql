@@ -1,0 +1,1 @@
+DROP FUNCTION ops.end_stuck_app_sessions(interval, interval);
