@@ -7,13 +7,23 @@
 -- depends: 0079_claim_reminders_as_the_owner
 -- functions-after: api.add_action api.add_memory api.add_message api.add_messages api.add_task api.conversation_history api.recall_memories api.search_messages
 
+-- squawk: the move is the point (apps could not name the types where they were); columns,
+-- views and stored function bodies follow by oid, only text naming core.<type> changes
+-- squawk-ignore ban-set-schema
 ALTER TYPE core.user_role SET SCHEMA api;
+-- squawk-ignore ban-set-schema
 ALTER TYPE core.credential_kind SET SCHEMA api;
+-- squawk-ignore ban-set-schema
 ALTER TYPE core.message_role SET SCHEMA api;
+-- squawk-ignore ban-set-schema
 ALTER TYPE core.task_status SET SCHEMA api;
+-- squawk-ignore ban-set-schema
 ALTER TYPE core.action_type SET SCHEMA api;
+-- squawk-ignore ban-set-schema
 ALTER TYPE core.action_status SET SCHEMA api;
+-- squawk-ignore ban-set-schema
 ALTER TYPE core.reminder_status SET SCHEMA api;
+-- squawk-ignore ban-set-schema
 ALTER TYPE core.memory_tier SET SCHEMA api;
 
 -- USAGE on types is PUBLIC by default; said explicitly, as Citus does not propagate default privileges
