@@ -1,0 +1,16 @@
+-- core.to_search_vector(text): the search_vector of a message or memory (0040 onwards).
+CREATE OR REPLACE FUNCTION core.to_search_vector(p_content text)
+RETURNS tsvector
+LANGUAGE sql
+IMMUTABLE
+STRICT
+PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT to_tsvector('core.portuguese_unaccent'::regconfig, core.search_normalize(p_content))
+$$;
+
+COMMENT ON FUNCTION core.to_search_vector(text) IS
+    'The search_vector of a text: to_tsvector(''core.portuguese_unaccent'', core.search_normalize(text)). Set by the messages/memories triggers, recomputed for old rows by maint.reindex_search().';
+
+GRANT EXECUTE ON FUNCTION core.to_search_vector(text) TO assistant_app, assistant_readonly, assistant_service;
