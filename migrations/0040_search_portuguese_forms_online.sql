@@ -3,7 +3,7 @@
 -- every query word also matches as a prefix; a typo fallback over a per-user vocabulary.
 -- depends: 0053_validate_write_bounds
 -- functions: core.search_normalize core.to_search_vector core.to_search_tsquery core.tg__set_search_vector core.tg__collect_search_words
--- functions-after: core.search_suggest api.search_messages api.recall_memories maint.reindex_search_step maint.reindex_search
+-- functions-after: core.search_suggest api.search_messages api.recall_memories maint.reindex_search_step maint.reindex_search api.export_user
 --
 -- Online: search_vector stops being GENERATED (DROP EXPRESSION keeps the stored values and does
 -- not rewrite the table: a catalog change under a moment of ACCESS EXCLUSIVE, within the runner's
@@ -54,6 +54,7 @@ CREATE TABLE core.search_words (
 );
 COMMENT ON TABLE core.search_words IS
     'Per-user search vocabulary for the typo fallback (core.search_suggest): every word (3-40 letters) of the user''s messages and memories, added by statement triggers ON CONFLICT DO NOTHING. Scoped by user so that a suggestion never reveals a word only another user wrote; goes with the user (ON DELETE CASCADE). Words of deleted messages stay until the user goes: they only ever serve that user''s own suggestions.';
+COMMENT ON COLUMN core.search_words.user_id IS 'The user whose messages or memories hold the word; the only user it is ever suggested to.';
 COMMENT ON COLUMN core.search_words.word_key IS 'The word lower-cased and unaccented: what a typed word is compared with (pg_trgm).';
 COMMENT ON COLUMN core.search_words.word IS 'The word lower-cased as first written (accented spelling preferred): what the suggestion shows.';
 -- squawk-ignore require-concurrent-index-creation
@@ -101,7 +102,15 @@ COMMENT ON TABLE maint.search_reindex_progress IS
 COMMENT ON COLUMN maint.search_reindex_progress.position IS 'Order of work: messages partitions first (by name), memories last.';
 COMMENT ON COLUMN maint.search_reindex_progress.relation IS 'The relation re-indexed (schema-qualified, quoted as regclass prints it).';
 COMMENT ON COLUMN maint.search_reindex_progress.parent IS 'core.messages or core.memories: which key the cursor holds.';
-COMMENT ON COLUMN maint.search_reindex_progress.last_user_id IS 'Cursor: primary key of the last row of the last committed batch (last_conversation_id and last_created_at for messages only).';
+COMMENT ON COLUMN maint.search_reindex_progress.last_user_id IS 'Cursor: user_id of the last row of the last committed batch (NULL: not started).';
+COMMENT ON COLUMN maint.search_reindex_progress.last_conversation_id IS 'Cursor: conversation_id of the last row of the last committed batch (messages only).';
+COMMENT ON COLUMN maint.search_reindex_progress.last_created_at IS 'Cursor: created_at of the last row of the last committed batch (messages only).';
+COMMENT ON COLUMN maint.search_reindex_progress.last_id IS 'Cursor: id of the last row of the last committed batch.';
+COMMENT ON COLUMN maint.search_reindex_progress.rows_seen IS 'Rows of the relation the committed batches went through.';
+COMMENT ON COLUMN maint.search_reindex_progress.rows_updated IS 'Rows whose search_vector differed and was rewritten.';
+COMMENT ON COLUMN maint.search_reindex_progress.started_at IS 'When the first batch of this relation committed.';
+COMMENT ON COLUMN maint.search_reindex_progress.updated_at IS 'When the last batch of this relation committed.';
+COMMENT ON COLUMN maint.search_reindex_progress.finished_at IS 'When the relation was done (a batch shorter than asked); NULL while work is left.';
 
 INSERT INTO maint.search_reindex_progress (position, relation, parent)
 SELECT row_number() OVER (ORDER BY r.parent DESC, r.relation), r.relation, r.parent
@@ -118,6 +127,14 @@ SELECT p.relation, p.parent, p.rows_seen, p.rows_updated,
        p.started_at, p.updated_at, p.finished_at
   FROM maint.search_reindex_progress AS p
  ORDER BY p.position;
+COMMENT ON COLUMN maint.search_reindex_status.relation IS 'The relation re-indexed: a partition of core.messages (default included) or core.memories.';
+COMMENT ON COLUMN maint.search_reindex_status.parent IS 'core.messages or core.memories.';
+COMMENT ON COLUMN maint.search_reindex_status.rows_seen IS 'Rows gone through so far.';
+COMMENT ON COLUMN maint.search_reindex_status.rows_updated IS 'Rows whose search_vector was rewritten.';
+COMMENT ON COLUMN maint.search_reindex_status.state IS 'pending (not started), running (batches committed, work left) or done.';
+COMMENT ON COLUMN maint.search_reindex_status.started_at IS 'First batch committed.';
+COMMENT ON COLUMN maint.search_reindex_status.updated_at IS 'Last batch committed.';
+COMMENT ON COLUMN maint.search_reindex_status.finished_at IS 'Relation done.';
 COMMENT ON VIEW maint.search_reindex_status IS
     'Progress of the online search_vector re-index, one row per relation: rows seen and rewritten, pending/running/done (make search-reindex-status).';
 
