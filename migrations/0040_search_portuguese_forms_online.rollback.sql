@@ -39,4 +39,4 @@ DROP FUNCTION core.tg__collect_search_words();
 DROP FUNCTION core.tg__set_search_vector();
 DROP FUNCTION core.to_search_tsquery(text);
 DROP FUNCTION core.to_search_vector(text);
-DROP FUNCTION core.search_normalize(text);
+DROP FUNCTION core.search_normalize(text, boolean);

@@ -9,7 +9,7 @@
 --                          sair/saiu/saída... -> sair
 -- Only regexp_replace: IMMUTABLE, no dictionary, a few microseconds per message. Query syntax
 -- ("phrase", -word, or) passes through untouched, so one function serves documents and queries.
-CREATE OR REPLACE FUNCTION core.search_normalize(p_text text)
+CREATE OR REPLACE FUNCTION core.search_normalize(p_text text, p_query boolean DEFAULT false)
 RETURNS text
 LANGUAGE sql
 IMMUTABLE
@@ -17,7 +17,7 @@ STRICT
 PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT
+    SELECT regexp_replace(regexp_replace(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         lower(p_text),
@@ -34,10 +34,17 @@ AS $$
         '([[:alpha:]]{3})cei\M', '\1çar', 'g'),
         '\m(?!qu)([[:alpha:]]{2})(?:ando|amos|aremos|aram|ava|ei|ou)\M', '\1ar', 'g'),
         '([[:alpha:]]{3})(?:ei|ou)\M', '\1ar', 'g'),
-        '\msa(?:iu|ir|i|í|ída|ida|ídas|idas|iram|indo|imos)\M', 'sair', 'g')
+        '\msa(?:iu|ir|i|í|ída|ida|ídas|idas|iram|indo|imos)\M', 'sair', 'g'),
+        '\m([[:alpha:]])oos\M', '\1oo', 'g'),
+        -- codes and hyphenated words: the parser reads PN-3321-A as pn, -3321 and the stop word a
+        -- (so PN-3321-A and PN-3321-B would meet). A document gets the parts joined (pn3321a) and
+        -- each part; a query only the joined form, so a code finds itself whole, a part (0117,
+        -- GTX) finds the codes holding it, and check-list/checklist meet.
+        '\m([[:alnum:]]+)-([[:alnum:]]+)(?:-([[:alnum:]]+))?\M',
+        CASE WHEN p_query THEN '\1\2\3' ELSE '\1\2\3 \1 \2 \3' END, 'g')
 $$;
 
-COMMENT ON FUNCTION core.search_normalize(text) IS
-    'Lower-cases Portuguese text and rewrites the word endings the snowball stemmer leaves apart (ão/ões/ães, -m/-ns, -el/-éis, -al/-ais, accents typed without, short verb forms) so that singular and plural, accented and unaccented, and common verb forms meet. Used on both sides: core.to_search_vector and core.to_search_tsquery.';
+COMMENT ON FUNCTION core.search_normalize(text, boolean) IS
+    'Lower-cases Portuguese text and rewrites the word endings the snowball stemmer leaves apart (ão/ões/ães, -m/-ns, -el/-éis, -al/-ais, accents typed without, short verb forms) so that singular and plural, accented and unaccented, and common verb forms meet. Codes and hyphenated words (PN-3321-A, PR-GTX, check-list) are joined, and for a document (p_query false) also kept in parts. Used on both sides: core.to_search_vector and core.to_search_tsquery (p_query true).';
 
-GRANT EXECUTE ON FUNCTION core.search_normalize(text) TO assistant_app, assistant_readonly, assistant_service;
+GRANT EXECUTE ON FUNCTION core.search_normalize(text, boolean) TO assistant_app, assistant_readonly, assistant_service;

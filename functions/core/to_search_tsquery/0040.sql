@@ -9,7 +9,7 @@ STRICT
 PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT websearch_to_tsquery('core.portuguese_unaccent'::regconfig, core.search_normalize(p_query))
+    SELECT websearch_to_tsquery('core.portuguese_unaccent'::regconfig, core.search_normalize(p_query, true))
 $$;
 
 COMMENT ON FUNCTION core.to_search_tsquery(text) IS
