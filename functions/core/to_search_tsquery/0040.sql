@@ -3,13 +3,15 @@
 -- quotes, lone operators and tsquery syntax typed as text give an empty query.
 CREATE OR REPLACE FUNCTION core.to_search_tsquery(p_query text)
 RETURNS tsquery
-LANGUAGE sql
+LANGUAGE plpgsql
 IMMUTABLE
 STRICT
 PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT websearch_to_tsquery('core.portuguese_unaccent'::regconfig, core.search_normalize(p_query, true))
+BEGIN
+    RETURN websearch_to_tsquery('core.portuguese_unaccent'::regconfig, core.search_normalize(p_query, true));
+END;
 $$;
 
 COMMENT ON FUNCTION core.to_search_tsquery(text) IS

@@ -1,13 +1,17 @@
 -- core.to_search_vector(text): the search_vector of a message or memory (0040 onwards).
 CREATE OR REPLACE FUNCTION core.to_search_vector(p_content text)
 RETURNS tsvector
-LANGUAGE sql
+LANGUAGE plpgsql
 IMMUTABLE
 STRICT
 PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-    SELECT to_tsvector('core.portuguese_unaccent'::regconfig, core.search_normalize(p_content))
+BEGIN
+    -- PL/pgSQL, not SQL: a SQL function with SET is never inlined, and its nested call of
+    -- core.search_normalize would be planned again on every row (2.2x slower, measured)
+    RETURN to_tsvector('core.portuguese_unaccent'::regconfig, core.search_normalize(p_content));
+END;
 $$;
 
 COMMENT ON FUNCTION core.to_search_vector(text) IS
