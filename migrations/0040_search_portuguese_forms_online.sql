@@ -63,9 +63,14 @@ COMMENT ON COLUMN core.search_words.word IS 'The word lower-cased as first writt
 CREATE INDEX search_words_word_key_trgm_idx ON core.search_words USING gin (word_key ext.gin_trgm_ops);
 COMMENT ON INDEX core.search_words_word_key_trgm_idx IS 'Trigram index serving core.search_suggest''s similarity search (word_key % typed word); the user_id filter is applied to its candidates.';
 ALTER TABLE core.search_words ENABLE ROW LEVEL SECURITY;
-CREATE POLICY search_words_own ON core.search_words
+-- No role but the owner holds a privilege on it (the triggers and core.search_suggest are
+-- SECURITY DEFINER); the policies state, should one ever be granted, that it is per user.
+CREATE POLICY search_words_app_own_rows ON core.search_words FOR SELECT TO assistant_app
     USING (user_id = core.current_user_id());
-COMMENT ON POLICY search_words_own ON core.search_words IS 'A role reading the vocabulary sees only the user named by app.user_id.';
+COMMENT ON POLICY search_words_app_own_rows ON core.search_words IS 'The app would see only the vocabulary of the user named by app.user_id.';
+CREATE POLICY search_words_service_own_rows ON core.search_words FOR SELECT TO assistant_service
+    USING (user_id = core.current_user_id());
+COMMENT ON POLICY search_words_service_own_rows ON core.search_words IS 'The service would see only the vocabulary of the user named by app.user_id.';
 REVOKE ALL ON core.search_words FROM PUBLIC;
 
 CREATE TRIGGER messages_collect_search_words

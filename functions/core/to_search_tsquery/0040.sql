@@ -7,6 +7,7 @@ LANGUAGE plpgsql
 IMMUTABLE
 STRICT
 PARALLEL SAFE
+SECURITY DEFINER  -- callers (recall_memories runs as the app) hold no USAGE on schema core
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
