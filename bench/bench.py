@@ -428,13 +428,16 @@ class Bench:
             defs = {"u_lo": lo, "u_hi": hi, "n_terms": n_terms}
             fts = self.latency("search_fts", role="assistant_app", defines=defs)
             ilike = self.latency("search_ilike", role="assistant_app", defines=defs)
+            prefix = self.latency("search_prefix", role="assistant_app", defines=defs)
+            typo = self.latency("search_typo", role="assistant_app", defines=defs)
             rows = self.q1("SELECT count(*) FROM core.messages WHERE user_id = bench.user_uuid(%s)",
                            (self.p["heavy_user"],)) if who == "heaviest_user" else \
                 self.q1("SELECT round(count(*)::numeric / %s) FROM core.messages", (self.p["users"],))
-            out[who] = {"messages_of_user": int(rows), "fts": fts, "ilike": ilike,
+            out[who] = {"messages_of_user": int(rows), "fts": fts, "ilike": ilike, "prefix": prefix, "typo": typo,
                         "ratio_p50": ratio(ilike["p50_ms"], fts["p50_ms"], PGBENCH_RESOLUTION_MS),
                         "ratio_p95": ratio(ilike["p95_ms"], fts["p95_ms"], PGBENCH_RESOLUTION_MS)}
-            log(f"search ({who}, {rows} messages): full-text p50 {fts['p50_ms']} ms, ILIKE p50 {ilike['p50_ms']} ms")
+            log(f"search ({who}, {rows} messages): full-text p50 {fts['p50_ms']} ms, ILIKE p50 {ilike['p50_ms']} ms, "
+                f"prefix p50 {prefix['p50_ms']} ms, typo p50 {typo['p50_ms']} ms")
         return out
 
     def single_ingest(self) -> dict:
@@ -522,7 +525,8 @@ class Bench:
             SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d
               JOIN pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
              WHERE d.adrelid = 'core.messages'::regclass AND a.attname = 'search_vector'""") \
-            or "to_tsvector('core.portuguese_unaccent'::regconfig, content)"
+            or ("core.to_search_vector(content)" if self.q1("SELECT to_regprocedure('core.to_search_vector(text)') IS NOT NULL")
+                else "to_tsvector('core.portuguese_unaccent'::regconfig, content)")
         svc = psycopg.connect(self.url, autocommit=True)
         svc.execute("SET ROLE assistant_service")
         # the tsvector of the bare rows is computed by the owner: the configuration lives in core
@@ -731,6 +735,10 @@ def table_rows(res: dict) -> list[tuple]:
                          f"{fmt(x['fts']['p50_ms'])} / {fmt(x['fts']['p95_ms'])}",
                          f"ILIKE {fmt(x['ilike']['p50_ms'])} / {fmt(x['ilike']['p95_ms'])}",
                          f"{fmt(x['ratio_p50'])}x faster (p50)", "> 1x" if who == "typical_user" else ">= 5x, p95 <= 15 ms"))
+            for path in ("prefix", "typo"):
+                if path in x:
+                    rows.append((f"  {path} path, {who.replace('_', ' ')}: p50 / p95 ms",
+                                 f"{fmt(x[path]['p50_ms'])} / {fmt(x[path]['p95_ms'])}", "", "", ""))
     re_ = s.get("retention")
     if re_:
         rows.append((f"5 retention, one day ({re_['rows']:,} log rows) (ms)", f"drop {fmt(re_['drop_ms'])}",

@@ -59,7 +59,7 @@ AREAS = [
 # Tables no rule matches land in the fallback area, shown in the index and warned about by
 # `make docs` and the tests, so a new table is never left out of the diagrams.
 AREA_RULES = [
-    ("core", r"^(users?|credentials?|conversations?|messages?|attachments?|user_|conversation_|message_|identity_|imported_)",
+    ("core", r"^(users?|credentials?|conversations?|messages?|attachments?|user_|conversation_|message_|identity_|imported_|search_)",
      "conversational-core"),
     ("core", r"^(tasks?|events?|actions?|reminders?|memor(y|ies)|agents?)(_|$)", "agent-work-and-memory"),
     ("ops", r"(^|_)(audit|logs?|config|configuration|settings?|feature_flags?|secrets?|parameters?)(_|$)",

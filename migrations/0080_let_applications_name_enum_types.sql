@@ -4,7 +4,7 @@
 -- keep their type (the same type, by its oid); the functions that name a type by its schema get
 -- a version that names api. ALTER TYPE ... SET SCHEMA only renames the type in the catalog: no
 -- table is rewritten or scanned.
--- depends: 0079_claim_reminders_as_the_owner
+-- depends: 0040_search_portuguese_forms_online 0079_claim_reminders_as_the_owner
 -- functions-after: api.add_action api.add_memory api.add_message api.add_messages api.add_task api.conversation_history api.recall_memories api.search_messages
 
 -- squawk: the move is the point (apps could not name the types where they were); columns,

@@ -215,6 +215,20 @@ INSERT INTO bench.search_terms (id, query, pattern) VALUES
     (6, 'turbulência', '%turbulência%'),
     (7, 'certificado médico', '%certificado médico%'),
     (8, 'checklist', '%checklist%');
+-- the same searches being typed (prefix) and mistyped (typo): the prefix and typo paths
+CREATE TABLE bench.search_variants (
+    kind text NOT NULL,
+    id integer NOT NULL,
+    query text NOT NULL,
+    PRIMARY KEY (kind, id)
+);
+INSERT INTO bench.search_variants (kind, id, query) VALUES
+    ('prefix', 1, 'manut'), ('prefix', 2, 'combust'), ('prefix', 3, 'instru'), ('prefix', 4, 'simul'),
+    ('prefix', 5, 'lâmpada de naveg'), ('prefix', 6, 'turbul'), ('prefix', 7, 'certificado méd'),
+    ('prefix', 8, 'checkl'),
+    ('typo', 1, 'manuntenção'), ('typo', 2, 'combustivle'), ('typo', 3, 'instrtor'), ('typo', 4, 'simualdor'),
+    ('typo', 5, 'lâmpada de navegaçoa'), ('typo', 6, 'turbulênica'), ('typo', 7, 'certificado mésico'),
+    ('typo', 8, 'chekclist');
 
 GRANT USAGE ON SCHEMA bench TO assistant_app, assistant_service, assistant_readonly;
 GRANT SELECT ON ALL TABLES IN SCHEMA bench TO assistant_app, assistant_service, assistant_readonly;

@@ -7,7 +7,7 @@ API_VIEWS = ["users", "credentials", "conversations", "messages", "tasks", "open
              "pending_actions", "reminders", "due_reminders", "memories"]
 USER_OWNED = ["credentials", "conversations", "messages", "tasks", "events", "actions", "reminders", "memories"]
 # user-owned tables apps never address directly (read through the api views)
-INTERNAL_USER_OWNED = ["conversation_message_deltas", "imported_conversations", "imported_messages"]
+INTERNAL_USER_OWNED = ["conversation_message_deltas", "imported_conversations", "imported_messages", "search_words"]
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_app_and_readonly_roles_cannot_create_or_drop_anything(connect, make_use
     conn = connect(role=role, user_id=make_user()) if role == "assistant_app" else connect(role=role)
     for sql in ("CREATE TABLE api.t (id int)", "CREATE VIEW api.v AS SELECT 1", "CREATE FUNCTION api.f() RETURNS int "
                 "LANGUAGE sql AS 'SELECT 1'", "CREATE TABLE core.t (id int)", "DROP VIEW api.messages",
-                "DROP FUNCTION api.search_messages(text, uuid, timestamptz, timestamptz, integer, integer)",
+                "DROP FUNCTION api.search_messages(text, uuid, timestamptz, timestamptz, integer, integer, boolean)",
                 "DROP TABLE core.messages", "ALTER TABLE core.messages DISABLE ROW LEVEL SECURITY",
                 "ALTER VIEW api.messages RESET (security_invoker)", "TRUNCATE core.messages",
                 "CREATE SCHEMA intruder", "CREATE INDEX ON core.messages (content)"):

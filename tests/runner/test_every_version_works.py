@@ -49,7 +49,8 @@ def smoke(url: str) -> list[str]:
                         rows = c.execute("SELECT role::text FROM api.conversation_history(%s)", (conv,)).fetchall()
                         assert [r[0] for r in rows] == ["assistant", "user"], rows
                         did.append("history")
-                    if exists(c, "proc", "api.search_messages(text,uuid,timestamptz,timestamptz,integer,integer)"):
+                    if (exists(c, "proc", "api.search_messages(text,uuid,timestamptz,timestamptz,integer,integer)")
+                            or exists(c, "proc", "api.search_messages(text,uuid,timestamptz,timestamptz,integer,integer,boolean)")):  # 0040 added p_typo_fallback
                         rows = c.execute("SELECT content FROM api.search_messages('decolagem')").fetchall()
                         assert len(rows) == 2, rows
                         did.append("search")

@@ -81,7 +81,8 @@ class Person:
 
 
 USER_TABLES = ["core.users", "core.conversations", "core.messages", "core.tasks", "core.events", "core.actions",
-               "core.reminders", "core.memories", "core.credentials", "ops.dashboards"]
+               "core.reminders", "core.memories", "core.credentials", "ops.dashboards",
+               "core.search_words"]  # 0040: the user's search vocabulary, derived from messages and memories
 
 
 def make_person(db, first: str, last: str) -> Person:

@@ -1,4 +1,5 @@
--- api.recall_memories(query, limit, tiers): the memories of the user named by app.user_id that
+-- api.recall_memories(query, limit, tiers) (0040: core.to_search_tsquery, the Portuguese forms of
+-- 0040, and the typo fallback over the user's own vocabulary): the memories of the user named by app.user_id that
 -- matter now, best first, and records that they were recalled.
 --
 --   score = 0.5 * relevance + 0.3 * importance + 0.2 * recency
@@ -46,7 +47,10 @@ BEGIN ATOMIC
                'Pass NULL for every tier, or an array such as ARRAY[''long_term'', ''critical'']::api.memory_tier[].');
     WITH q AS MATERIALIZED (
         -- the query's forms, computed once rather than once per candidate row
-        SELECT core.to_prefix_tsquery(websearch_to_tsquery('core.portuguese_unaccent', p_query)) AS words,
+        -- the words as prefixes, or'ed with the user's own spelling of each word the vocabulary
+        -- does not know (typo fallback, core.search_suggest; nothing when all words are known)
+        SELECT core.to_prefix_tsquery(core.to_search_tsquery(p_query))
+               || coalesce(core.to_search_tsquery(core.search_suggest(p_query)), '') AS words,
                ext.unaccent(p_query) AS plain
     ), candidates AS (
         SELECT m.user_id, m.id, m.tier, m.content, m.importance, m.expires_at, m.access_count,
@@ -85,6 +89,6 @@ BEGIN ATOMIC
 END;
 
 COMMENT ON FUNCTION api.recall_memories(text, integer, api.memory_tier[]) IS
-    'Recall for the user named by app.user_id: live (unexpired) memories matching p_query by full text or trigram similarity (all live ones without a query), optionally of some tiers, ordered by score = 0.5 relevance + 0.3 importance + 0.2 recency (exp(-age/30 days) since last access); updates last_accessed_at and access_count of those returned. 22023 for a blank query or bad limit.';
+    'Recall for the user named by app.user_id: live (unexpired) memories matching p_query by full text (Portuguese forms, prefixes, typo-corrected words from the user''s own vocabulary) or trigram similarity (all live ones without a query), optionally of some tiers, ordered by score = 0.5 relevance + 0.3 importance + 0.2 recency (exp(-age/30 days) since last access); updates last_accessed_at and access_count of those returned. 22023 for a blank query or bad limit.';
 
 GRANT EXECUTE ON FUNCTION api.recall_memories(text, integer, api.memory_tier[]) TO assistant_app, assistant_service;

@@ -1,10 +1,13 @@
--- api.search_messages(query, conversation, from, until, limit, offset): full-text search over
--- the messages of the user named by app.user_id, ranked, in Portuguese and accent-insensitive
--- ("reuniao" finds "reunião"). Query syntax is web search's: words, "a phrase", -excluded, or.
--- When the whole words match nothing, every word matches as a prefix ("reun" finds "reunião"),
--- through the same GIN index,
--- so a partial or still-being-typed query works without a trigram index on this, the largest
--- table (a second GIN per partition would roughly double the index cost of every insert).
+-- api.search_messages(query, conversation, from, until, limit, offset, typo_fallback): full-text
+-- search over the messages of the user named by app.user_id, ranked, in Portuguese: singular and
+-- plural, accents typed or not, case and common verb forms meet (core.to_search_tsquery over
+-- core.to_search_vector). Query syntax is web search's: words, "a phrase", -excluded, or.
+-- Every word also matches as a prefix ("reun" finds "reunião"), through the same GIN index;
+-- whole words rank above prefixes (rank = greatest(whole-word rank, half the prefix rank)).
+-- When nothing matches and p_typo_fallback, the query is corrected word by word against the
+-- user's own vocabulary (core.search_suggest, pg_trgm over core.search_words, never a scan of
+-- messages) and run again: those hits rank at a quarter and carry the corrected query in
+-- suggestion ("você quis dizer …"); suggestion is NULL for every other hit.
 -- Ranked by ts_rank_cd (cover density, normalised to [0, 1)); then newest first. Pagination by
 -- offset: a ranked result has no stable keyset.
 --
@@ -21,7 +24,8 @@ CREATE OR REPLACE FUNCTION api.search_messages(
     p_from timestamptz DEFAULT NULL,
     p_until timestamptz DEFAULT NULL,
     p_limit integer DEFAULT 20,
-    p_offset integer DEFAULT 0)
+    p_offset integer DEFAULT 0,
+    p_typo_fallback boolean DEFAULT true)
 RETURNS TABLE (
     id uuid,
     conversation_id uuid,
@@ -29,7 +33,8 @@ RETURNS TABLE (
     role api.message_role,
     content text,
     rank real,
-    headline text)
+    headline text,
+    suggestion text)
 LANGUAGE plpgsql
 STABLE
 SECURITY DEFINER
@@ -39,7 +44,9 @@ AS $$
 DECLARE
     v_exact tsquery;
     v_prefix tsquery;
-    v_weight double precision := 1;
+    v_prefix_weight double precision := 0.5;
+    v_suggestion text;
+    v_user uuid := core.current_user_id();
 BEGIN
     IF p_query IS NULL OR p_query !~ '[^[:space:]]' OR length(p_query) > 1000 THEN
         RAISE EXCEPTION 'api.search_messages: p_query must be 1 to 1000 characters, not empty or blank'
@@ -59,32 +66,37 @@ BEGIN
             USING ERRCODE = '22023', HINT = 'p_from is inclusive and p_until exclusive; p_from must come first.';
     END IF;
 
-    v_exact := websearch_to_tsquery('core.portuguese_unaccent', p_query);
+    v_exact := core.to_search_tsquery(p_query);
     v_prefix := core.to_prefix_tsquery(v_exact);
 
-    -- Whole words first, through the user's own posting lists of messages_user_id_search_vector_idx;
-    -- prefixes only when the whole words match nothing ("reun" being typed). The choice depends on
-    -- the query, not the page, so every page of one search comes from the same set. Prefix matches
-    -- rank at half weight. Static queries: their plans are cached for the session.
-    IF v_prefix::text <> v_exact::text  -- (as text: tsquery equality ignores the prefix flag)
-       AND NOT EXISTS (
+    -- Typo fallback only when the words, whole or as prefixes, match nothing in the range. The
+    -- choice depends on the query, not the page, so every page of one search comes from one set.
+    IF p_typo_fallback IS NOT FALSE AND NOT EXISTS (
            SELECT FROM core.messages AS m
-            WHERE m.user_id = core.current_user_id()
-              AND m.search_vector @@ v_exact
+            WHERE m.user_id = v_user
+              AND m.search_vector @@ v_prefix
               AND (p_conversation_id IS NULL OR m.conversation_id = p_conversation_id)
               AND m.created_at >= coalesce(p_from, '-infinity')
               AND m.created_at < coalesce(p_until, 'infinity')) THEN
-        v_weight := 0.5;
-        v_exact := v_prefix;
+        v_suggestion := core.search_suggest(p_query);
+        IF v_suggestion IS NOT NULL THEN
+            v_exact := core.to_search_tsquery(v_suggestion);
+            v_prefix := v_exact;  -- the corrected words are whole words of the user's
+            v_prefix_weight := 0.25;
+        END IF;
     END IF;
 
     RETURN QUERY
     WITH hits AS (
         SELECT m.id, m.conversation_id, m.created_at, m.role, m.content,
-               ts_rank_cd(m.search_vector, v_exact, 32) * v_weight AS rank
+               CASE WHEN v_suggestion IS NULL
+                    THEN greatest(ts_rank_cd(m.search_vector, v_exact, 32),
+                                  ts_rank_cd(m.search_vector, v_prefix, 32) * v_prefix_weight)
+                    ELSE ts_rank_cd(m.search_vector, v_exact, 32) * v_prefix_weight
+               END AS rank
           FROM core.messages AS m
-         WHERE m.user_id = core.current_user_id()
-           AND m.search_vector @@ v_exact
+         WHERE m.user_id = v_user
+           AND m.search_vector @@ v_prefix
            AND (p_conversation_id IS NULL OR m.conversation_id = p_conversation_id)
            AND m.created_at >= coalesce(p_from, '-infinity')
            AND m.created_at < coalesce(p_until, 'infinity')
@@ -93,15 +105,16 @@ BEGIN
     )
     -- headlines for the page only: ts_headline re-parses the text, the costly part
     SELECT h.id, h.conversation_id, h.created_at, h.role, h.content, h.rank::real,
-           ts_headline('core.portuguese_unaccent', h.content, v_exact,
-                       'StartSel=<b>, StopSel=</b>, MaxFragments=2, MaxWords=20, MinWords=5')
+           ts_headline('core.portuguese_unaccent', h.content, v_prefix,
+                       'StartSel=<b>, StopSel=</b>, MaxFragments=2, MaxWords=20, MinWords=5'),
+           v_suggestion
       FROM hits AS h
      ORDER BY h.rank DESC, h.created_at DESC, h.id DESC;
 END;
 $$;
 
-COMMENT ON FUNCTION api.search_messages(text, uuid, timestamptz, timestamptz, integer, integer) IS
-    'Ranked full-text search (Portuguese, accent-insensitive, web-search syntax, whole words first, prefixes when they match nothing) over the messages of the user named by app.user_id, optionally within one conversation and [p_from, p_until); rank in [0, 1), a highlighted headline; offset pagination. Served by messages_user_id_search_vector_idx (SECURITY DEFINER with the policy''s predicate written out, because @@ is not leakproof). 22023 for a blank query or bad paging.';
+COMMENT ON FUNCTION api.search_messages(text, uuid, timestamptz, timestamptz, integer, integer, boolean) IS
+    'Ranked full-text search (Portuguese: plurals, accents either way, case, verb forms; web-search syntax; whole words above prefixes; a typo fallback over the user''s own vocabulary, flagged in suggestion) over the messages of the user named by app.user_id, optionally within one conversation and [p_from, p_until); rank in [0, 1), a highlighted headline; offset pagination. Served by messages_user_id_search_vector_idx (SECURITY DEFINER with the policy''s predicate written out, because @@ is not leakproof). 22023 for a blank query or bad paging.';
 
-GRANT EXECUTE ON FUNCTION api.search_messages(text, uuid, timestamptz, timestamptz, integer, integer)
-    TO assistant_app, assistant_readonly, assistant_service;
+GRANT EXECUTE ON FUNCTION api.search_messages(text, uuid, timestamptz, timestamptz, integer, integer, boolean)
+    TO assistant_app, assistant_service, assistant_personal_reader;

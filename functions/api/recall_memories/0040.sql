@@ -1,0 +1,93 @@
+-- api.recall_memories(query, limit, tiers) (0040: core.to_search_tsquery, the Portuguese forms of
+-- 0040, and the typo fallback over the user's own vocabulary): the memories of the user named by app.user_id that
+-- matter now, best first, and records that they were recalled.
+--
+--   score = 0.5 * relevance + 0.3 * importance + 0.2 * recency
+--   relevance = greatest(ts_rank_cd(search_vector, query as prefixes, normalised to [0, 1)),
+--                        word_similarity(unaccent(query), unaccent(content)))  -- 0 without a query
+--   recency   = exp(-(now() - coalesce(last_accessed_at, created_at)) / 30 days)
+--
+-- Full text finds whole and partial words through memories_search_vector_idx; the trigram
+-- word similarity (pg_trgm) forgives typos and short fragments. Candidates are the user's live
+-- memories (expired ones never come back, even before the cleanup deletes them) that match
+-- either way; without a query, every live memory is a candidate and the score is importance
+-- and recency alone. The returned memories get last_accessed_at = now() and access_count + 1
+-- (values returned are the updated ones).
+CREATE OR REPLACE FUNCTION api.recall_memories(
+    p_query text DEFAULT NULL,
+    p_limit integer DEFAULT 10,
+    p_tiers core.memory_tier[] DEFAULT NULL)
+RETURNS TABLE (
+    id uuid,
+    tier core.memory_tier,
+    content text,
+    importance real,
+    relevance double precision,
+    recency double precision,
+    score double precision,
+    expires_at timestamptz,
+    last_accessed_at timestamptz,
+    access_count bigint,
+    source_conversation_id uuid,
+    metadata jsonb,
+    created_at timestamptz)
+LANGUAGE sql
+VOLATILE
+SET search_path = pg_catalog, pg_temp
+BEGIN ATOMIC
+    SELECT core.raise_unless(p_query IS NULL OR (p_query ~ '[^[:space:]]' AND length(p_query) <= 1000), '22023',
+               'api.recall_memories: p_query must be NULL (no query) or 1 to 1000 characters, not blank',
+               'Pass what the user just said, or NULL to recall by importance and recency alone.');
+    SELECT core.raise_unless(p_limit BETWEEN 1 AND 100, '22023',
+               format('api.recall_memories: p_limit must be between 1 and 100, not %s', coalesce(p_limit::text, 'NULL')),
+               'Recall at most 100 memories at a time.');
+    SELECT core.raise_unless(array_position(p_tiers, NULL) IS NULL, '22023',
+               'api.recall_memories: p_tiers must not contain NULL',
+               'Pass NULL for every tier, or an array such as ARRAY[''long_term'', ''critical'']::core.memory_tier[].');
+    WITH q AS MATERIALIZED (
+        -- the query's forms, computed once rather than once per candidate row
+        -- the words as prefixes, or'ed with the user's own spelling of each word the vocabulary
+        -- does not know (typo fallback, core.search_suggest; nothing when all words are known)
+        SELECT core.to_prefix_tsquery(core.to_search_tsquery(p_query))
+               || coalesce(core.to_search_tsquery(core.search_suggest(p_query)), '') AS words,
+               ext.unaccent(p_query) AS plain
+    ), candidates AS (
+        SELECT m.user_id, m.id, m.tier, m.content, m.importance, m.expires_at, m.access_count,
+               m.source_conversation_id, m.metadata, m.created_at,
+               CASE WHEN p_query IS NULL THEN 0
+                    ELSE greatest(ts_rank_cd(m.search_vector, q.words, 32),
+                                  ext.word_similarity(q.plain, ext.unaccent(m.content)))
+               END::double precision AS relevance,
+               exp(-extract(epoch FROM now() - coalesce(m.last_accessed_at, m.created_at)) / 2592000.0) AS recency
+          FROM core.memories AS m
+         CROSS JOIN q
+         WHERE m.user_id = (SELECT core.current_user_id())
+           AND (m.expires_at IS NULL OR m.expires_at > now())
+           AND (p_tiers IS NULL OR m.tier = ANY (p_tiers))
+           AND (p_query IS NULL
+                OR m.search_vector @@ q.words
+                OR ext.word_similarity(q.plain, ext.unaccent(m.content)) >= 0.4)
+    ), ranked AS (
+        SELECT c.*, 0.5 * c.relevance + 0.3 * c.importance + 0.2 * c.recency AS score
+          FROM candidates AS c
+         ORDER BY score DESC, c.id
+         LIMIT p_limit
+    ), touched AS (
+        UPDATE core.memories AS m
+           SET last_accessed_at = now(),
+               access_count = m.access_count + 1
+          FROM ranked AS r
+         WHERE m.user_id = r.user_id
+           AND m.id = r.id
+        RETURNING m.id
+    )
+    SELECT r.id, r.tier, r.content, r.importance, r.relevance, r.recency, r.score, r.expires_at,
+           now(), r.access_count + 1, r.source_conversation_id, r.metadata, r.created_at
+      FROM ranked AS r
+     ORDER BY r.score DESC, r.id;
+END;
+
+COMMENT ON FUNCTION api.recall_memories(text, integer, core.memory_tier[]) IS
+    'Recall for the user named by app.user_id: live (unexpired) memories matching p_query by full text (Portuguese forms, prefixes, typo-corrected words from the user''s own vocabulary) or trigram similarity (all live ones without a query), optionally of some tiers, ordered by score = 0.5 relevance + 0.3 importance + 0.2 recency (exp(-age/30 days) since last access); updates last_accessed_at and access_count of those returned. 22023 for a blank query or bad limit.';
+
+GRANT EXECUTE ON FUNCTION api.recall_memories(text, integer, core.memory_tier[]) TO assistant_app, assistant_service;
