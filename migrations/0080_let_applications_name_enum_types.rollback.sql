@@ -8,3 +8,7 @@ ALTER TYPE api.task_status SET SCHEMA core;
 ALTER TYPE api.message_role SET SCHEMA core;
 ALTER TYPE api.credential_kind SET SCHEMA core;
 ALTER TYPE api.user_role SET SCHEMA core;
+
+-- 0040 created api.search_messages with CREATE FUNCTION (it dropped the 6-argument one first):
+-- the runner re-loads that version after these statements, so the function goes first
+DROP FUNCTION api.search_messages(text, uuid, timestamptz, timestamptz, integer, integer, boolean);

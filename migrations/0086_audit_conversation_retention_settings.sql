@@ -1,7 +1,7 @@
 -- The conversations' audit triggers know 0081's columns: a change of a conversation's retention
 -- (keep_latest_messages, keep_days) is audited, a move of its current leaf (with every message of
 -- a branched conversation, like the counters) is not.
--- depends: 0059_end_stuck_app_sessions
+-- depends: 0085_let_the_dba_end_stuck_sessions
 -- Locks: DROP TRIGGER takes ACCESS EXCLUSIVE on core.conversations for a moment (no scan).
 
 DROP TRIGGER conversations_audit ON core.conversations;

@@ -151,8 +151,8 @@ def test_message_content_is_audited_masked_and_counters_are_not_audited(activity
     rows = sql("SELECT operation::text, row_key ? 'created_at', old_values, new_values FROM ops.audit_log "
                "WHERE table_name = 'messages' ORDER BY id")
     assert [r[0] for r in rows] == ["UPDATE", "DELETE"]
-    assert rows[0][1] and rows[0][2] == {"content": "***", "intent": "saudacao", "search_vector": "***"}
-    assert rows[0][3] == {"content": "***", "intent": "saude", "search_vector": "***"}
+    assert rows[0][1] and rows[0][2] == {"content": "***", "intent": "saudacao"}
+    assert rows[0][3] == {"content": "***", "intent": "saude"}
     assert rows[1][2]["content"] == "***" and rows[1][2]["search_vector"] == "***"
     assert sql("SELECT count(*) FROM ops.audit_log WHERE concat(old_values, new_values) ~ 'segredo|texto'") == [(0,)]
     # the messages trigger moved message_count: not an audited change
