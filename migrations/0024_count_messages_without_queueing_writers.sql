@@ -99,7 +99,4 @@ SELECT u.id, u.name, u.email, u.roles, u.preferences, u.voice_enrolled, u.speake
 
 COMMENT ON COLUMN api.users.last_interaction_at IS 'Time of the newest message in any of the user''s conversations, computed from them when read (exact; never written by apps).';
 
--- the column was written by the trigger only and apps read it through api.users, which now
--- computes it (above), so no client reads core.users.last_interaction_at any more
--- squawk-ignore ban-drop-column
 ALTER TABLE core.users DROP COLUMN last_interaction_at;
