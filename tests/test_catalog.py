@@ -161,3 +161,40 @@ def test_no_privileges_for_public_on_project_tables(db):
         "AND c.relkind IN ('r','p','v','m') AND has_table_privilege('public', c.oid, 'SELECT,INSERT,UPDATE,DELETE') "
         "ORDER BY 1", (PROJECT_SCHEMAS,)).fetchall()
     assert rows == []
+
+
+GUARDED_COLUMNS = """
+    SELECT t.tgrelid::regclass::text AS tbl, a.arg
+      FROM pg_trigger t,
+           unnest(string_to_array(encode(t.tgargs, 'escape'), '\\000')) AS a(arg)
+     WHERE t.tgname = (SELECT relname FROM pg_class WHERE oid = t.tgrelid) || '_app_' || %(op)s || '_only_its_columns'
+       AND NOT t.tgisinternal AND a.arg <> ''"""
+
+
+@pytest.mark.parametrize("privilege", ["UPDATE", "INSERT"])
+def test_every_api_column_the_app_may_not_write_is_refused_by_name(db, privilege):
+    """PostgreSQL's column-privilege error ("permission denied for table X") names no column. So every
+    writable column of an api view the app may INSERT into / UPDATE, over the core table of the same
+    name, carries the app's column privilege: either the app really writes it, or a
+    <table>_app_<op>s_only_its_columns trigger (0087) refuses it by name. A new column needs one or
+    the other."""
+    op = {"UPDATE": "updates", "INSERT": "inserts"}[privilege]
+    # MATERIALIZED: the privilege functions must only see pairs that exist (they raise otherwise)
+    unnamed = db.execute("""
+        WITH cols AS MATERIALIZED (
+            SELECT v.table_name::text AS tbl, v.column_name::text AS col
+              FROM information_schema.columns v
+              JOIN information_schema.columns b
+                ON b.table_schema = 'core' AND b.table_name = v.table_name AND b.column_name = v.column_name
+             WHERE v.table_schema = 'api' AND v.is_updatable = 'YES' AND b.is_generated = 'NEVER')
+        SELECT tbl || '.' || col FROM cols
+         WHERE has_table_privilege('assistant_app', format('api.%%I', tbl), %(priv)s)
+           AND NOT has_column_privilege('assistant_app', format('core.%%I', tbl), col, %(priv)s)
+         ORDER BY 1""", {"priv": privilege}).fetchall()
+    assert [r[0] for r in unnamed] == [], "grant the app the column and guard it (0087), or let the app write it"
+    guarded = db.execute(GUARDED_COLUMNS, {"op": op}).fetchall()
+    assert {t for t, _ in guarded} >= ({"core.actions", "core.conversations", "core.memories", "core.reminders", "core.tasks"}
+                                       | ({"core.credentials", "core.messages", "core.users"} if privilege == "UPDATE" else set()))
+    missing = [f"{t}.{c}" for t, c in guarded
+               if not db.execute("SELECT has_column_privilege('assistant_app', %s, %s, %s)", (t, c, privilege)).fetchone()[0]]
+    assert missing == [], "a guard names a column the app cannot even reach (or that does not exist)"

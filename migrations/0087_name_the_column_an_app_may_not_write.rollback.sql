@@ -1,0 +1,28 @@
+-- Undo 0087_name_the_column_an_app_may_not_write in reverse order.
+DROP TRIGGER users_app_updates_only_its_columns ON core.users;
+REVOKE UPDATE (id, email, roles, is_active, created_at, updated_at) ON core.users FROM assistant_app;
+DROP TRIGGER tasks_app_inserts_only_its_columns ON core.tasks;
+REVOKE INSERT (created_at, updated_at) ON core.tasks FROM assistant_app;
+DROP TRIGGER tasks_app_updates_only_its_columns ON core.tasks;
+REVOKE UPDATE (user_id, id, conversation_id, created_at, updated_at) ON core.tasks FROM assistant_app;
+DROP TRIGGER reminders_app_inserts_only_its_columns ON core.reminders;
+REVOKE INSERT (created_at, updated_at) ON core.reminders FROM assistant_app;
+DROP TRIGGER reminders_app_updates_only_its_columns ON core.reminders;
+REVOKE UPDATE (user_id, id, conversation_id, created_at, updated_at) ON core.reminders FROM assistant_app;
+DROP TRIGGER messages_app_updates_only_its_columns ON core.messages;
+REVOKE UPDATE (user_id, conversation_id, created_at, id, role) ON core.messages FROM assistant_app;
+DROP TRIGGER memories_app_inserts_only_its_columns ON core.memories;
+REVOKE INSERT (created_at, updated_at, access_count, last_accessed_at) ON core.memories FROM assistant_app;
+DROP TRIGGER memories_app_updates_only_its_columns ON core.memories;
+REVOKE UPDATE (user_id, id, source_conversation_id, created_at, updated_at) ON core.memories FROM assistant_app;
+DROP TRIGGER credentials_app_updates_only_its_columns ON core.credentials;
+REVOKE UPDATE (user_id, id, created_at, updated_at) ON core.credentials FROM assistant_app;
+DROP TRIGGER conversations_app_inserts_only_its_columns ON core.conversations;
+REVOKE INSERT (created_at, updated_at) ON core.conversations FROM assistant_app;
+DROP TRIGGER conversations_app_updates_only_its_columns ON core.conversations;
+REVOKE UPDATE (user_id, id, created_at, updated_at) ON core.conversations FROM assistant_app;
+DROP TRIGGER actions_app_inserts_only_its_columns ON core.actions;
+REVOKE INSERT (created_at, updated_at) ON core.actions FROM assistant_app;
+DROP TRIGGER actions_app_updates_only_its_columns ON core.actions;
+REVOKE UPDATE (user_id, id, conversation_id, message_created_at, message_id, type, name, created_at, updated_at) ON core.actions FROM assistant_app;
+DROP FUNCTION util.tg__refuse_app_column_write();
