@@ -10,3 +10,6 @@ SELECT row_number() OVER (ORDER BY r.parent DESC, r.relation), r.relation, r.par
           FROM pg_partition_tree('core.messages') AS t WHERE t.isleaf
         UNION ALL
         SELECT 'core.memories', 'core.memories') AS r;
+-- 0040's core.search_suggest, re-loaded after this file, sets pg_trgm.similarity_threshold: a
+-- placeholder the owner role may not set (42501) until a pg_trgm function has loaded the library
+DO $$ BEGIN PERFORM ext.similarity('', ''); END $$;
