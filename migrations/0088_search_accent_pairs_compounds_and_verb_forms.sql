@@ -5,7 +5,7 @@
 -- (core.search_normalize); an excluded word stays a whole word instead of a prefix, so -papel
 -- keeps Papelaria (core.to_prefix_tsquery); the typo fallback also fixes two swapped neighbouring
 -- letters, meatr -> metar (core.search_suggest).
--- depends: 0086_audit_conversation_retention_settings
+-- depends: 0087_name_the_column_an_app_may_not_write
 -- functions: core.search_normalize core.to_prefix_tsquery
 -- functions-after: core.search_suggest
 --
