@@ -39,7 +39,7 @@ def app(db, db_url, make_user, make_conversation):
             conn.execute("SELECT api.act_as(%s)", (uid,))
             return conn.execute(sql, params).rowcount
 
-    yield type("App", (), {"run": staticmethod(run), "uid": uid, "other": other, "conv": conv, "msg": msg, "svc": svc})
+    yield type("App", (), {"run": staticmethod(run), "pool": pool, "uid": uid, "other": other, "conv": conv, "msg": msg, "svc": svc})
     pool.close()
     svc.close()
     db.rollback()
@@ -155,6 +155,21 @@ def test_a_service_login_still_changes_what_it_owns(db, app):
     # and a service's column that the service itself may not write is still PostgreSQL's plain refusal
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         app.svc.execute("UPDATE api.messages SET id = gen_random_uuid() WHERE id = %s", (app.msg,))
+
+
+def test_a_refused_column_refuses_the_whole_statement_over_many_rows(db, app):
+    # several rows written in one transaction, the way an app batches them
+    with app.pool.connection() as conn:
+        conn.execute("SELECT api.act_as(%s)", (app.uid,))
+        conn.cursor().executemany("INSERT INTO api.messages (conversation_id, role, content) VALUES (%s, 'assistant', %s)",
+                                  [(app.conv, f"Resposta {i}: a manutenção está agendada") for i in range(3)])
+    before = snapshot(db, "messages", app.uid)
+    assert len(before) == 4
+    with pytest.raises(psycopg.errors.InsufficientPrivilege) as exc:
+        app.run("UPDATE api.messages SET content = content || %s, created_at = %s WHERE conversation_id = %s",
+                (" (revisado)", PAST, app.conv))
+    assert exc.value.diag.column_name == "created_at"
+    assert snapshot(db, "messages", app.uid) == before, "no row of the statement changed"
 
 
 def test_counters_kept_by_the_database_still_move_under_the_guard(db, app):

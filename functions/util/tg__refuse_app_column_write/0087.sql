@@ -12,7 +12,7 @@ VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
-    v_new jsonb := to_jsonb(NEW);
+    v_new jsonb;
     v_old jsonb;
     v_column text;
     v_default text;
@@ -28,6 +28,7 @@ BEGIN
     IF pg_has_role(current_user, 'assistant_owner', 'USAGE') THEN
         RETURN NEW;
     END IF;
+    v_new := to_jsonb(NEW);
     IF TG_OP = 'UPDATE' THEN
         v_old := to_jsonb(OLD);
     END IF;
