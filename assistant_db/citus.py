@@ -31,6 +31,7 @@ from .urls import connect
 
 USERS = "core.users"
 USER_TABLES = ["core.credentials", "core.conversations", "core.messages", "core.conversation_message_deltas",
+               "core.search_words", "core.imported_conversations", "core.imported_messages",
                "core.tasks", "core.events", "core.actions", "core.reminders", "core.memories", "ops.dashboards"]
 REFERENCE_TABLES: list[str] = []
 # distributed, not colocated: written by the audit trigger on the shards (any node), read on the coordinator

@@ -283,3 +283,130 @@ def test_history_pages_follow_the_cursor_and_another_user_gets_P0002(migrated, a
             act_other().execute("SELECT * FROM api.conversation_history(%s)", (conv,))
     finally:
         conn.close()
+
+
+def test_every_table_with_a_user_id_column_is_distributed_with_users(migrated):
+    # a table added by a later migration (search_words, the import keys) must be in
+    # assistant_db.citus.USER_TABLES: on Citus a trigger that writes it from a shard fails otherwise
+    with superuser(migrated) as c:
+        missing = [r[0] for r in c.execute(
+            "SELECT c.oid::regclass::text FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'user_id'"
+            " AND NOT a.attisdropped WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
+            " AND c.relnamespace::regnamespace::text IN ('core', 'ops', 'api', 'maint')"
+            " AND NOT EXISTS (SELECT FROM pg_dist_partition p WHERE p.logicalrelid = c.oid) ORDER BY 1").fetchall()]
+    assert missing == []
+    assert set(USER_TABLES) >= {"core.search_words", "core.imported_conversations", "core.imported_messages"}
+
+
+def remote_commands(conn):
+    """The (server, command) pairs Citus logs for the statements run while collecting."""
+    seen = []
+    conn.add_notice_handler(lambda d: seen.append((d.message_detail or "", d.message_primary or ""))
+                            if (d.message_primary or "").startswith("issuing") else None)
+    return seen
+
+
+def shards_of(cluster, uid):
+    with superuser(cluster) as s:
+        return {r[0] for r in s.execute(
+            "SELECT logicalrelid::regclass::text || '_' || get_shard_id_for_distribution_column(logicalrelid, %s)"
+            "  FROM pg_dist_partition WHERE partmethod = 'h' AND colocationid = (SELECT colocationid FROM pg_dist_partition"
+            "  WHERE logicalrelid = 'core.users'::regclass)", (uid,)).fetchall()}
+
+
+def test_search_with_accents_is_routed_to_the_users_shard_and_finds_only_their_messages(migrated, app_login):
+    a, b = make_user(migrated, "Buscadora"), make_user(migrated, "Vizinho")
+    for uid, text in ((a, "As previsões para São José dos Campos estão ótimas"), (b, "Previsões de São José para o vizinho")):
+        conn, act = acting(app_login, uid)
+        c = act()
+        conv = c.execute("SELECT id FROM api.start_conversation('Meteorologia')").fetchone()["id"]
+        c.execute("SELECT * FROM api.add_message(%s, 'user', %s)", (conv, text))
+        conn.commit()
+        conn.close()
+    conn, act = acting(app_login, a)
+    try:
+        c = act()
+        c.execute("SET LOCAL citus.log_remote_commands = on")
+        c.execute("SET LOCAL client_min_messages = log")
+        seen = remote_commands(conn)
+        rows = c.execute("SELECT content FROM api.search_messages(%s)", ("previsao sao jose",)).fetchall()
+        conn.rollback()
+    finally:
+        conn.close()
+    assert [r["content"] for r in rows] == ["As previsões para São José dos Campos estão ótimas"]
+    servers = {d.split(" connectionId")[0] for d, m in seen if "core." in m}
+    assert len(servers) == 1, seen  # one node
+    mine = shards_of(migrated, a)
+    named = {w for _, m in seen for w in m.replace("(", " ").replace(")", " ").split() if w.startswith("core.") and "_1" in w}
+    assert named and named <= mine, (named, mine)  # and only the user's shards
+
+
+def test_recall_with_accents_finds_the_users_memories_and_records_the_recall(migrated, app_login):
+    a, b = make_user(migrated, "Lembrada"), make_user(migrated, "Outra")
+    for uid, text in ((a, "Prefere voar de manhã saindo de São Paulo"), (b, "Também prefere São Paulo de manhã")):
+        conn, act = acting(app_login, uid)
+        act().execute("SELECT * FROM api.add_memory(%s, 'long_term')", (text,))
+        conn.commit()
+        conn.close()
+    conn, act = acting(app_login, a)
+    try:
+        first = act().execute("SELECT content, access_count FROM api.recall_memories(%s)", ("sao paulo manha",)).fetchall()
+        conn.commit()
+        again = act().execute("SELECT content, access_count FROM api.recall_memories(%s)", ("são paulo",)).fetchall()
+        conn.commit()
+    finally:
+        conn.close()
+    assert [(r["content"], r["access_count"]) for r in first] == [("Prefere voar de manhã saindo de São Paulo", 1)]
+    assert [(r["content"], r["access_count"]) for r in again] == [("Prefere voar de manhã saindo de São Paulo", 2)]
+
+
+def test_one_user_reads_nothing_of_another_through_the_api_functions(migrated, app_login):
+    a, b = make_user(migrated, "Dona"), make_user(migrated, "Intrusa")
+    conn, act = acting(app_login, a)
+    c = act()
+    conv = c.execute("SELECT id FROM api.start_conversation('Segredo de Estado')").fetchone()["id"]
+    c.execute("SELECT * FROM api.add_message(%s, 'user', 'A senha do cofre é orquídea')", (conv,))
+    c.execute("SELECT * FROM api.add_memory('O cofre fica atrás do quadro', 'critical')")
+    conn.commit()
+    conn.close()
+    conn, act = acting(app_login, b)
+    try:
+        assert act().execute("SELECT * FROM api.search_messages('orquidea cofre')").fetchall() == []
+        assert act().execute("SELECT * FROM api.recall_memories('cofre quadro')").fetchall() == []
+        with pytest.raises(psycopg.errors.NoDataFound):
+            act().execute("SELECT * FROM api.conversation_history(%s)", (conv,))
+        conn.rollback()
+    finally:
+        conn.close()
+    conn, act = acting(app_login, a)
+    try:
+        assert len(act().execute("SELECT * FROM api.search_messages('orquidea')").fetchall()) == 1
+    finally:
+        conn.close()
+
+
+def test_maintenance_creates_distributed_partitions_of_messages(migrated):
+    with superuser(migrated) as c:
+        before = {r[0] for r in c.execute("SELECT relid::text FROM pg_partition_tree('core.messages') WHERE isleaf").fetchall()}
+        c.execute("UPDATE maint.partition_policies SET premake = premake + 2 WHERE parent = 'core.messages'::regclass")
+        c.execute("CALL maint.run_maintenance()")
+        after = {r[0] for r in c.execute("SELECT relid::text FROM pg_partition_tree('core.messages') WHERE isleaf").fetchall()}
+        created = after - before
+        assert len(created) == 2, created
+        colocated = c.execute("SELECT colocationid FROM pg_dist_partition WHERE logicalrelid = 'core.users'::regclass").fetchone()[0]
+        for p in created:
+            assert c.execute("SELECT colocationid FROM pg_dist_partition WHERE logicalrelid = %s::regclass", (p,)).fetchone() == (colocated,)
+
+
+def test_export_of_one_user_holds_their_rows_and_no_one_elses(migrated, app_login):
+    a, b = make_user(migrated, "Exportada"), make_user(migrated, "Alheia")
+    for uid, text in ((a, "Minha mensagem para exportar"), (b, "Mensagem de outra pessoa")):
+        conn, act = acting(app_login, uid)
+        c = act()
+        conv = c.execute("SELECT id FROM api.start_conversation('Exportação')").fetchone()["id"]
+        c.execute("SELECT * FROM api.add_message(%s, 'user', %s)", (conv, text))
+        conn.commit()
+        conn.close()
+    with superuser(migrated) as c:
+        doc = c.execute("SELECT api.export_user(%s)::text", (a,)).fetchone()[0]
+    assert "Minha mensagem para exportar" in doc and "Mensagem de outra pessoa" not in doc and str(b) not in doc

@@ -1,0 +1,15 @@
+-- Citus, issue 15: what was added since the first Citus round (0060-0064) runs on a distributed
+-- cluster as on one server, and two more functions do. Plain PostgreSQL returns the same rows.
+--   * core.tg__collect_search_words (0040) read its transition table and wrote core.search_words
+--     in one statement, which a shard cannot run (`could not find named tuplestore`): every
+--     message written on Citus failed. It now writes one user's words per statement, as values.
+--   * api.recall_memories was a SQL function (BEGIN ATOMIC) under row-level security: Citus cannot
+--     plan a SQL function's statements with parameters, and a shard cannot see the user named by
+--     api.act_as. It is PL/pgSQL now, SECURITY DEFINER, filtered by the named user (routed).
+--   * api.erase_user scrubs text[] columns (conversations.agents) through two IMMUTABLE wrappers
+--     of the text[] <-> text casts (ops.text_array_as_text, ops.text_as_text_array): the casts are
+--     STABLE, which Citus refuses on a column in a multi-shard UPDATE.
+-- depends: 0088_search_accent_pairs_compounds_and_verb_forms
+-- functions: core.tg__collect_search_words ops.text_array_as_text ops.text_as_text_array api.erase_user api.recall_memories
+--
+-- Online: functions are replaced under a moment's lock on their catalog rows; no table is touched.
