@@ -33,7 +33,19 @@ USERS = "core.users"
 USER_TABLES = ["core.credentials", "core.conversations", "core.messages", "core.conversation_message_deltas",
                "core.search_words", "core.imported_conversations", "core.imported_messages",
                "core.tasks", "core.events", "core.actions", "core.reminders", "core.memories", "ops.dashboards"]
-REFERENCE_TABLES: list[str] = []
+# a copy on every node: core.resolve_app_user checks the workers' seal with the key (0091), and
+# api.act_as reads the identity settings
+REFERENCE_TABLES: list[str] = ["core.identity_settings", "core.identity_keys"]
+# the roles that read core's tables through the api views (security_invoker): on the workers
+# Citus names the shards (core.messages_102008) in the statements it sends as that role, which
+# needs USAGE on core there; the tables' privileges and row-level security still decide
+SHARD_READERS = ("assistant_app", "assistant_readonly", "assistant_service", "assistant_personal_reader")
+# database settings the shards need (Citus sends ALTER DATABASE ... SET to the workers)
+DATABASE_SETTINGS = (
+    ("citus.enable_unsafe_triggers", "on"),             # triggers on distributed tables
+    ("citus.allow_nested_distributed_execution", "on"),  # their writes to other distributed tables
+    ("citus.propagate_set_commands", "local"),           # SET LOCAL app.user_id ... reaches the workers (0091)
+)
 # distributed, not colocated: written by the audit trigger on the shards (any node), read on the coordinator
 AUDIT_LOG = "ops.audit_log"
 SCHEMAS = ("util", "core", "ops", "api", "maint")
@@ -85,13 +97,13 @@ def distribute(runner) -> int:
         # the settings the shards' triggers need, for every session of this database (Citus sends
         # ALTER DATABASE ... SET to the workers): triggers on distributed tables, and the writes
         # they make to other distributed tables (the audit log, the conversation counters)
-        for name in ("citus.enable_unsafe_triggers", "citus.allow_nested_distributed_execution"):
+        for name, value in DATABASE_SETTINGS:
             if not conn.execute("SELECT EXISTS (SELECT FROM pg_db_role_setting s JOIN pg_database d ON d.oid = s.setdatabase "
                                 "WHERE d.datname = current_database() AND s.setrole = 0 AND %s = ANY (s.setconfig))",
-                                (f"{name}=on",)).fetchone()[0]:
+                                (f"{name}={value}",)).fetchone()[0]:
                 dbname = conn.execute("SELECT current_database()").fetchone()[0]
-                conn.execute(sql.SQL("ALTER DATABASE {} SET {} = on").format(sql.Identifier(dbname), sql.SQL(name)))
-                say(f"ALTER DATABASE {dbname} SET {name} = on")
+                conn.execute(sql.SQL("ALTER DATABASE {} SET {} = {}").format(sql.Identifier(dbname), sql.SQL(name), sql.Literal(value)))
+                say(f"ALTER DATABASE {dbname} SET {name} = {value}")
                 changed += 1
         # 1. assistant_owner may log in (trust or a password is pg_hba's business: restrict it to the nodes)
         if not conn.execute("SELECT rolcanlogin FROM pg_roles WHERE rolname = 'assistant_owner'").fetchone()[0]:
@@ -261,6 +273,8 @@ def distribute(runner) -> int:
         if acl_sql:
             run_on_workers(conn, "the privileges of the package's schemas and routines",
                            "SET citus.enable_ddl_propagation = off; %s", acl_sql)
+        run_on_workers(conn, "USAGE on schema core for the roles that read shards",
+                       "SET citus.enable_ddl_propagation = off; GRANT USAGE ON SCHEMA core TO %s", ", ".join(SHARD_READERS))
         if coordinator_only:
             say(f"{len(coordinator_only)} routines stay on the coordinator only:")
             for proc, why in coordinator_only:

@@ -410,3 +410,70 @@ def test_export_of_one_user_holds_their_rows_and_no_one_elses(migrated, app_logi
     with superuser(migrated) as c:
         doc = c.execute("SELECT api.export_user(%s)::text", (a,)).fetchone()[0]
     assert "Minha mensagem para exportar" in doc and "Mensagem de outra pessoa" not in doc and str(b) not in doc
+
+
+def test_the_api_views_show_the_acting_user_their_rows_and_no_one_elses(migrated, app_login):
+    """Reads through the api views run on the shards under row-level security: api.act_as sends
+    the user with a seal the workers check (0091); api.conversations merges pending deltas (0092)."""
+    a, b = make_user(migrated, "Leitora"), make_user(migrated, "Vizinha")
+    convs = {}
+    for uid, text in ((a, "Reunião às três em Brasília"), (b, "Consulta médica em Curitiba")):
+        conn, act = acting(app_login, uid)
+        c = act()
+        convs[uid] = c.execute("SELECT id FROM api.start_conversation('Agenda')").fetchone()["id"]
+        c.execute("SELECT * FROM api.add_message(%s, 'assistant', %s, p_agent => 'agenda')", (convs[uid], text))
+        conn.commit()
+        c = act()
+        c.execute("SELECT * FROM api.add_task(%s, %s)", ("Confirmar " + text, convs[uid]))
+        c.execute("SELECT * FROM api.add_memory(%s, 'long_term')", (text,))
+        c.execute("SELECT * FROM api.add_reminder(%s, now() + interval '1 hour')", (text,))
+        conn.commit()
+        conn.close()
+    with superuser(migrated) as s:  # a count the messages trigger left pending, as under concurrent writers
+        s.execute("INSERT INTO core.conversation_message_deltas (user_id, conversation_id, message_count, last_message_at, agents)"
+                  " VALUES (%s, %s, 2, now(), '{despacho,agenda}')", (a, convs[a]))
+    conn, act = acting(app_login, a)
+    try:
+        seen = {}
+        for view in ("conversations", "messages", "tasks", "open_tasks", "memories", "reminders"):
+            seen[view] = act().execute(f"SELECT * FROM api.{view}").fetchall()
+        other = act().execute("SELECT * FROM api.conversations WHERE id = %s", (convs[b],)).fetchall()
+        me = act().execute("SELECT id FROM api.users").fetchall()
+        conn.rollback()
+    finally:
+        conn.close()
+    for view, rows in seen.items():
+        assert len(rows) == 1 and rows[0]["user_id"] == a, (view, rows)
+    assert seen["messages"][0]["content"] == "Reunião às três em Brasília"
+    assert (seen["conversations"][0]["message_count"], seen["conversations"][0]["agents"]) == (3, ["agenda", "despacho"])
+    assert other == [] and [r["id"] for r in me] == [a]
+
+
+def test_a_user_set_without_act_as_is_refused_on_the_workers(migrated, app_login):
+    """app.user_id reaches the workers with every SET LOCAL (citus.propagate_set_commands =
+    'local'); without a seal made by api.act_as in this transaction they refuse it (28Y02), and a
+    pooled connection's next transaction acts for no one."""
+    a, b = make_user(migrated, "Titular"), make_user(migrated, "Curiosa")
+    conn, act = acting(app_login, a)
+    c = act()
+    conv = c.execute("SELECT id FROM api.start_conversation('Particular')").fetchone()["id"]
+    c.execute("SELECT * FROM api.add_message(%s, 'user', 'Meu CPF é 123.456.789-00')", (conv,))
+    conn.commit()
+    conn.close()
+    conn, act = acting(app_login, b)
+    try:
+        c = act()
+        copied = c.execute("SELECT api.act_as(%s), current_setting('app.user_worker_seal')", (a,)).fetchone()
+        conn.commit()  # the seal of a finished transaction
+        assert copied["current_setting"]
+        for seal in (copied["current_setting"], "0" * 64):
+            with pytest.raises(psycopg.OperationalError) as refused:
+                conn.execute("SET LOCAL app.user_id = %s" % psycopg.sql.quote(str(a)))
+                conn.execute("SET LOCAL app.user_worker_seal = %s" % psycopg.sql.quote(seal))
+                conn.execute("SELECT * FROM api.messages").fetchall()
+            assert refused.value.sqlstate == "28Y02", refused.value
+            conn.rollback()
+        assert conn.execute("SELECT * FROM api.messages").fetchall() == []  # a new transaction: no one
+        conn.rollback()
+    finally:
+        conn.close()

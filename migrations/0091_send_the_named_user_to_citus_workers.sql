@@ -1,0 +1,13 @@
+-- Citus, issue 15: the user an application transaction acts for reaches the workers, so that
+-- row-level security on the shards sees it and reads through the api views return the user's
+-- rows. api.act_as / api.act_as_token also SET LOCAL app.user_id and app.user_worker_seal
+-- (core.propagate_app_user), which Citus sends to the transaction's worker connections
+-- (citus.propagate_set_commands = 'local', set by `runner.py distribute`); the worker checks the
+-- seal (core.worker_seal_app_user: the user, the coordinator backend's global pid and the
+-- distributed transaction number, under the seal key) in core.resolve_app_user.
+-- Plain PostgreSQL: the new functions return at once (no Citus functions), and
+-- core.resolve_app_user stops at the first seal test as before.
+-- depends: 0090_route_search_words_recall_and_erasure_on_citus
+-- functions: core.worker_seal_app_user core.propagate_app_user core.resolve_app_user api.act_as api.act_as_token
+--
+-- Online: functions are replaced under a moment's lock on their catalog rows; no table is touched.
