@@ -13,7 +13,10 @@ machine's PostgreSQL or PG_BIN/PG), into a database migrated by runner.py:
    limit) and into the chat-history table of langchain-postgres (the peer);
 2. measures what must not grow with history (latest page, dashboards) at that tenth;
 3. loads the other nine tenths (older history), measures the same again, then search, ingest
-   (one message per transaction with pgbench, and 10,000-row multi-row INSERT batches) and retention;
+   (one message per transaction with pgbench, 10,000-row multi-row INSERT batches, and the same
+   batches by COPY into the loader's staging table + api.load_staged_messages) and retention;
+   the latest page is measured after a restart of the server at both sizes, so that the ratio
+   compares history sizes, not what the load left in shared buffers;
 4. prints a table of every figure beside its baselines, the ratios and the targets, and writes
    the same as JSON (bench/out/results.json) and Markdown (bench/out/results.md).
 
@@ -56,7 +59,8 @@ TARGETS = {
     "single_ingest_app": ("as the app (api.messages, RLS) / bare throughput", ">=", 0.55),
     "busy_conversation": ("16 writers on one conversation / on 16 conversations", ">=", 0.5),
     "batch_ingest": ("schema / (bare + tsvector) time", "<=", 1.4),
-    "latest_page_flat": ("p95 whole / p95 tenth", "<=", 1.2),
+    "bulk_load": ("COPY + api.load_staged_messages / multi-row INSERT, rows/s", ">=", 3.0),
+    "latest_page_flat": ("p95 whole / p95 tenth, each after a restart", "<=", 1.2),
     "latest_page_vs_peer": ("schema / peer p95 (1,000-message conversation)", "<", 1.0),
     "search": ("ILIKE / full-text time (median), typical user", ">", 1.0),
     "search_heaviest": ("ILIKE / full-text time (median), heaviest user", ">=", 5.0),
@@ -149,6 +153,18 @@ class Bench:
         self._stack.close()  # stops the server and removes its directory, unless --keep
         if self.args.keep:
             log(f"kept the cluster running: {self.url}")
+
+    def restart(self, why: str) -> None:
+        """Stop and start the server: shared buffers hold nothing the load left behind, so the
+        measurement that follows starts from the same cache state at every history size."""
+        t0 = time.perf_counter()
+        self.q("CHECKPOINT")
+        self.conn.close()
+        with open(os.devnull, "w") as devnull:
+            self.cluster.stop(out=devnull)
+            self.cluster.start(out=devnull)
+        self.conn = psycopg.connect(self.url, autocommit=True)
+        log(f"restarted the server before the {why} ({time.perf_counter() - t0:.1f}s)")
 
     # ---- helpers -------------------------------------------------------------------------------
     def q(self, sql: str, params=None):
@@ -249,12 +265,22 @@ class Bench:
         self.p["exec_per_day"] = max(24, int(round(2000 * scale_of(a, conversations))))
         self.p["api_per_day"] = max(24, int(round(10000 * scale_of(a, conversations))))
         self.p["logs_per_day"] = max(1000, int(round(a.logs_per_day * scale_of(a, conversations))))
-        # the user with the most messages (the owner of the most 1,000-message conversations)
-        owners: dict[int, int] = {}
-        for j in range(1, self.p["n_long"] + 1):
-            u = 1 + (j * long_step - 1) % users
-            owners[u] = owners.get(u, 0) + 1
-        self.p["heavy_user"] = max(owners, key=owners.get)
+        # the heaviest user (issue 17): user users + 1, with a.heavy_messages messages (100,000 by
+        # default, at every scale) in conversations of 1,000; the newest tenth of them is loaded
+        # with the newest tenth of the history. Without it (0), the owner of the most 1,000-message
+        # conversations, as before.
+        size = min(1000, a.heavy_messages) if a.heavy_messages > 0 else 0
+        self.p["heavy_conversation_size"] = size
+        self.p["heavy_conversations"] = a.heavy_messages // size if size else 0
+        self.p["heavy_split"] = self.p["heavy_conversations"] - self.p["heavy_conversations"] // 10
+        if self.p["heavy_conversations"]:
+            self.p["heavy_user"] = users + 1
+        else:
+            owners: dict[int, int] = {}
+            for j in range(1, self.p["n_long"] + 1):
+                u = 1 + (j * long_step - 1) % users
+                owners[u] = owners.get(u, 0) + 1
+            self.p["heavy_user"] = max(owners, key=owners.get)
 
     def setup_schema(self) -> None:
         self.q("CREATE SCHEMA bench")
@@ -276,11 +302,15 @@ class Bench:
                 FROM generate_series(date_trunc('month', %s::timestamptz), now(), interval '1 month') AS g) s""",
                (since,))
 
-    def load(self, lo: int, hi: int) -> int:
-        """Conversations lo..hi and their messages, into the schema and both baselines."""
+    def load(self, lo: int, hi: int, newest: bool) -> int:
+        """Conversations lo..hi and their messages, into the schema and both baselines; with the
+        newest (or the older) part of the heaviest user's conversations."""
         t0 = time.perf_counter()
         self.q("TRUNCATE bench.src")
         n = self.q1("SELECT bench.generate_messages(%s, %s)", (lo, hi))
+        split = self.p["heavy_split"]
+        n += self.q1("SELECT bench.generate_heavy_messages(%s, %s)",
+                     (split + 1, self.p["heavy_conversations"]) if newest else (1, split))
         since = self.q1("SELECT min(created_at) FROM bench.src")
         self.create_history_partitions(since)
         self.q("SET synchronous_commit = off")
@@ -404,7 +434,7 @@ class Bench:
             INSERT INTO core.users (id, name, email, created_at)
             SELECT bench.user_uuid(u), 'Usuário ' || u, 'usuario' || u || '@escola.example',
                    bench.param('t_end')::timestamptz - bench.param('history_days')::int * interval '1 day'
-              FROM generate_series(1, bench.param('users')::int) AS u""")
+              FROM generate_series(1, bench.param('users')::int + (bench.param('heavy_conversations')::int > 0)::int) AS u""")
 
     # ---- measurements --------------------------------------------------------------------------
     def latest_page(self, phase: str) -> dict:
@@ -432,7 +462,8 @@ class Bench:
             typo = self.latency("search_typo", role="assistant_app", defines=defs)
             rows = self.q1("SELECT count(*) FROM core.messages WHERE user_id = bench.user_uuid(%s)",
                            (self.p["heavy_user"],)) if who == "heaviest_user" else \
-                self.q1("SELECT round(count(*)::numeric / %s) FROM core.messages", (self.p["users"],))
+                self.q1("SELECT round(count(*)::numeric / %s) FROM core.messages WHERE user_id <> bench.user_uuid(%s)",
+                        (self.p["users"], self.p["heavy_user"]))
             out[who] = {"messages_of_user": int(rows), "fts": fts, "ilike": ilike, "prefix": prefix, "typo": typo,
                         "ratio_p50": ratio(ilike["p50_ms"], fts["p50_ms"], PGBENCH_RESOLUTION_MS),
                         "ratio_p95": ratio(ilike["p95_ms"], fts["p95_ms"], PGBENCH_RESOLUTION_MS)}
@@ -531,7 +562,17 @@ class Bench:
         svc.execute("SET ROLE assistant_service")
         # the tsvector of the bare rows is computed by the owner: the configuration lives in core
         own = psycopg.connect(self.url, autocommit=True)
+        # the bulk-import path (0089): COPY into the staging table as assistant_loader, then one call
+        # that checks the rows and moves them into core.messages (absent before 0089: not measured)
+        has_loader = self.q1("SELECT to_regprocedure('api.load_staged_messages(text)') IS NOT NULL")
+        loader = None
+        if has_loader:
+            loader = psycopg.connect(self.url, autocommit=True)
+            loader.execute("SET ROLE assistant_loader")
         times: dict[str, list[float]] = {"bare": [], "tsvector": [], "schema": [], "peer": []}
+        if has_loader:
+            times["loader"] = []
+            times["loader_copy"] = []
         # One statement per batch, the same for every target: INSERT ... SELECT FROM unnest(arrays),
         # a multi-row INSERT with one parameter per column; the service writes through api.messages
         # (it names only api). (COPY FROM is refused on a table with row-level security, which
@@ -549,9 +590,26 @@ class Bench:
         try:
             for rnd in range(a.batch_rounds):
                 data = self.batch_rows(a.batch_size, seed=rnd)
-                order = ["bare", "schema", "peer"] if rnd % 2 == 0 else ["peer", "schema", "bare"]
+                order = ["bare", "schema", "peer"] + (["loader"] if has_loader else [])
+                if rnd % 2:
+                    order.reverse()
                 for name in order:
                     self.q("CHECKPOINT")
+                    if name == "loader":
+                        t0 = time.perf_counter()
+                        with loader.cursor() as cur:
+                            with cur.copy("COPY core.message_load_staging (load_id, user_id, conversation_id, role, "
+                                          "content, created_at) FROM STDIN") as copy:
+                                for row in zip(data["user_id"], data["conversation_id"], data["role"], data["content"],
+                                               data["created_at"]):
+                                    copy.write_row(("bench", *row))
+                        t_copy = time.perf_counter() - t0
+                        got = loader.execute("SELECT loaded FROM api.load_staged_messages('bench')").fetchone()[0]
+                        times["loader"].append(time.perf_counter() - t0)
+                        times["loader_copy"].append(t_copy)
+                        if got != a.batch_size:
+                            raise RuntimeError(f"api.load_staged_messages loaded {got} of {a.batch_size} rows")
+                        continue
                     last = self.q1("SELECT coalesce(max(id), 0) FROM bench.bare_messages") if name == "bare" else None
                     t0 = time.perf_counter()
                     svc.execute(insert_sql[name], data)
@@ -564,6 +622,8 @@ class Bench:
         finally:
             svc.close()
             own.close()
+            if loader is not None:
+                loader.close()
         med = {n: statistics.median(v) * 1000 for n, v in times.items()}
         res = {n: {"ms_runs": [round(x * 1000, 2) for x in v], "ms": round(med[n], 2)} for n, v in times.items()}
         res["rows"] = a.batch_size
@@ -572,6 +632,11 @@ class Bench:
         res["ratio_schema_vs_bare_plus_tsvector"] = ratio(med["schema"], med["bare"] + med["tsvector"], CLOCK_RESOLUTION_MS)
         res["ratio_schema_vs_peer"] = ratio(med["schema"], med["peer"], CLOCK_RESOLUTION_MS)
         res["tsvector_expression"] = tsv
+        if has_loader:
+            # rows per second of each path: the same rows, the same conversations, the same round
+            res["rows_per_s_insert"] = round(a.batch_size / (med["schema"] / 1000), 1) if med["schema"] else None
+            res["rows_per_s_loader"] = round(a.batch_size / (med["loader"] / 1000), 1) if med["loader"] else None
+            res["ratio_loader_vs_insert_rows_per_s"] = ratio(med["schema"], med["loader"], CLOCK_RESOLUTION_MS)
         log("batch ingest ms: " + ", ".join(f"{n} {res[n]['ms']}" for n in times))
         return res
 
@@ -590,12 +655,14 @@ class Bench:
             self.users_insert()
             log(f"data set: {self.p['conversations']} conversations of {self.p['users']} users over "
                 f"{self.p['history_days']} days ({self.p['n_long']} of 1,000 messages)")
-            n1 = self.load(self.p["k_lo"], self.p["k_hi"])
+            n1 = self.load(self.p["k_lo"], self.p["k_hi"], newest=True)
             self.load_ops("p1", newest=True)
+            self.restart("latest page, one tenth")
             page_tenth = self.latest_page("one tenth")
             dash_tenth = self.dashboards("one tenth")
-            n2 = self.load(1, self.p["k_lo"] - 1)
+            n2 = self.load(1, self.p["k_lo"] - 1, newest=False)
             self.load_ops("p2", newest=False)
+            self.restart("latest page, whole")
             page_whole = self.latest_page("whole")
             dash_whole = self.dashboards("whole")
             views = {v: {"tenth_ms": dash_tenth[v]["p50_ms"], "whole_ms": dash_whole[v]["p50_ms"],
@@ -613,6 +680,8 @@ class Bench:
                 "ratio_p95_whole_vs_tenth": ratio(page_whole["p95_ms"], page_tenth["p95_ms"], PGBENCH_RESOLUTION_MS),
                 "ratio_p50_whole_vs_tenth": ratio(page_whole["p50_ms"], page_tenth["p50_ms"], PGBENCH_RESOLUTION_MS),
                 "messages_tenth": n1, "messages_whole": n1 + n2,
+                "cache": "the server restarted before each size's measurement (shared buffers empty; the OS cache as "
+                         "the load left it), then the warm-up: the ratio compares history sizes, not cache state",
             }
             vs = self.page_vs_peer()
             self.results["sections"]["latest_page"]["long_conversation"] = vs
@@ -649,6 +718,7 @@ class Bench:
             "machine": {"nproc": os.cpu_count(), "cpu": cpu, "memory": mem, "kernel": platform.release(),
                         "load_average": os.getloadavg()},
             "postgresql": self.q1("SELECT version()"),
+            "server_version": self.q1("SHOW server_version"),
             "settings": dict(self.q("""SELECT name, setting FROM pg_settings WHERE name IN
                 ('shared_buffers','work_mem','synchronous_commit','fsync','max_wal_size','log_statement','wal_compression',
                  'enable_partitionwise_aggregate','jit')""")),
@@ -669,6 +739,7 @@ class Bench:
             "single_ingest_app": s.get("single_ingest", {}).get("ratio_schema_app_vs_bare"),
             "busy_conversation": s.get("busy_conversation", {}).get("ratio_one_vs_spread"),
             "batch_ingest": s.get("batch_ingest", {}).get("ratio_schema_vs_bare_plus_tsvector"),
+            "bulk_load": s.get("batch_ingest", {}).get("ratio_loader_vs_insert_rows_per_s"),
             "latest_page_flat": s.get("latest_page", {}).get("ratio_p95_whole_vs_tenth"),
             "latest_page_vs_peer": s.get("latest_page", {}).get("ratio_p95_schema_vs_peer"),
             "search": s.get("search", {}).get("typical_user", {}).get("ratio_p50"),
@@ -714,9 +785,14 @@ def table_rows(res: dict) -> list[tuple]:
                      f"bare {fmt(bi['bare']['ms'])} + tsvector {fmt(bi['tsvector']['ms'])} = {fmt(bi['bare_plus_tsvector_ms'])}; peer {fmt(bi['peer']['ms'])}",
                      f"{fmt(bi['ratio_schema_vs_bare_plus_tsvector'])}x (bare+tsv); {fmt(bi['ratio_schema_vs_bare'])}x bare",
                      "<= 1.4x (bare+tsv)"))
+        if "loader" in bi:
+            rows.append((f"  bulk load by COPY + api.load_staged_messages, {bi['rows']:,} rows (ms)", fmt(bi["loader"]["ms"]),
+                         f"multi-row INSERT {fmt(bi['schema']['ms'])} (COPY part {fmt(bi['loader_copy']['ms'])})",
+                         f"{fmt(bi['rows_per_s_loader'])} vs {fmt(bi['rows_per_s_insert'])} rows/s = "
+                         f"{fmt(bi['ratio_loader_vs_insert_rows_per_s'])}x", ">= 3x"))
     lp = s.get("latest_page")
     if lp:
-        rows.append(("3 latest page (50): p50 / p95 ms", f"whole {fmt(lp['whole']['p50_ms'])} / {fmt(lp['whole']['p95_ms'])}",
+        rows.append(("3 latest page (50), after a restart: p50 / p95 ms", f"whole {fmt(lp['whole']['p50_ms'])} / {fmt(lp['whole']['p95_ms'])}",
                      f"tenth {fmt(lp['tenth']['p50_ms'])} / {fmt(lp['tenth']['p95_ms'])}",
                      f"{fmt(lp['ratio_p95_whole_vs_tenth'])}x (p95)", "<= 1.2x"))
         if "long_conversation" in lp:
@@ -758,7 +834,15 @@ def render_text(res: dict) -> str:
     head = ("measure", "schema", "baseline(s), same run", "ratio", "target")
     rows = [head] + table_rows(res)
     widths = [max(len(str(r[i])) for r in rows) for i in range(5)]
-    lines = []
+    m = res.get("meta", {})
+    mach = m.get("machine", {})
+    ds = m.get("data_set", {})
+    lines = [f"machine: {mach.get('nproc')} CPUs, {mach.get('cpu') or 'CPU model unknown'}, {mach.get('memory')} RAM, "
+             f"load average at the end {', '.join(f'{x:.2f}' for x in mach.get('load_average') or ())}",
+             f"server: {m.get('postgresql', '').split(' on ')[0]} (server_version {m.get('server_version', '?')})",
+             f"data set: {ds.get('messages', 0):,} messages, {ds.get('conversations', 0):,} conversations, "
+             f"{ds.get('users', 0):,} users + the heaviest user ({ds.get('heavy_conversations', 0) * ds.get('heavy_conversation_size', 0):,} messages)",
+             ""]
     for n, r in enumerate(rows):
         lines.append("  ".join(str(c).ljust(widths[i]) for i, c in enumerate(r)).rstrip())
         if n == 0:
@@ -807,6 +891,9 @@ def parse_args(argv=None):
     p.add_argument("--batch-rounds", type=int, default=5, help="batches per target, median taken (default 5)")
     p.add_argument("--logs-per-day", type=int, default=200000,
                    help="system log lines a day at SCALE=1, for the retention test (default 200000)")
+    p.add_argument("--heavy-messages", type=int, default=int(os.environ.get("HEAVY_MESSAGES") or 100000),
+                   help="messages of the heaviest user, in conversations of 1,000, at every scale (env HEAVY_MESSAGES, "
+                        "default 100000; 0: none)")
     p.add_argument("--smoke", action="store_true", help="tiny and quick: checks the benchmark runs, figures meaningless")
     p.add_argument("--out", type=Path, default=BENCH / "out" / "results.json", help="JSON output (default bench/out/results.json)")
     p.add_argument("--pg-options", default=os.environ.get("BENCH_PG_OPTIONS", ""),
@@ -823,6 +910,7 @@ def parse_args(argv=None):
         a.transactions = 20
         a.scale, a.messages = 0.002, 0
         a.duration, a.rounds, a.batch_rounds, a.batch_size = 1, 1, 1, 500
+        a.heavy_messages = 2000
     return a
 
 

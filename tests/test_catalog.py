@@ -148,7 +148,7 @@ def test_constraint_and_index_names_follow_the_naming_scheme(db):
     assert [r[0] for r in rows] == []
 
 
-@pytest.mark.parametrize("role", ["assistant_app", "assistant_readonly", "assistant_service"])
+@pytest.mark.parametrize("role", ["assistant_app", "assistant_readonly", "assistant_service", "assistant_loader"])
 def test_app_roles_own_nothing(db, role):
     n = db.execute("SELECT count(*) FROM pg_class WHERE relowner = %s::regrole", (role,)).fetchone()[0]
     n += db.execute("SELECT count(*) FROM pg_proc WHERE proowner = %s::regrole", (role,)).fetchone()[0]

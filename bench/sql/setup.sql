@@ -161,6 +161,44 @@ BEGIN
 END;
 $$;
 
+-- The heaviest user (issue 17): user users + 1 owns heavy_conversations conversations of 1,000
+-- messages each (100,000 messages by default, at every scale), spread evenly over the history;
+-- in bench.src their k is -j (j = 1..heavy_conversations, j = heavy_conversations the newest) and
+-- their ids bench.conv_uuid(-j). The search section measures this user as its heaviest.
+CREATE FUNCTION bench.generate_heavy_messages(p_j_lo bigint, p_j_hi bigint)
+RETURNS bigint
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    v_rows bigint;
+    v_n bigint := bench.param('heavy_conversations')::bigint;
+    v_size integer := bench.param('heavy_conversation_size')::integer;
+BEGIN
+    IF v_n = 0 OR p_j_lo > p_j_hi THEN
+        RETURN 0;
+    END IF;
+    INSERT INTO bench.src (k, i, user_id, conversation_id, created_at, role, content, agent, intent, confidence,
+                           latency_ms)
+    SELECT -c.j, m.i,
+           bench.user_uuid(bench.param('users')::bigint + 1),
+           bench.conv_uuid(-c.j),
+           c.t_end - (v_size - m.i) * interval '1 minute' - (bench.h(c.j * 100019 + m.i) % 50) * interval '1 second',
+           CASE WHEN m.i % 2 = 1 THEN 'user' ELSE 'assistant' END,
+           t.content, NULL, NULL, NULL,
+           CASE WHEN m.i % 2 = 0 THEN (300 + bench.h(c.j * 29 + m.i) % 4000)::int END
+      FROM (SELECT j, bench.param('t_end')::timestamptz
+                      - bench.param('history_days')::numeric * interval '1 day' * (1 - j::numeric / v_n)
+                      - (bench.h(j * 5) % 600) * interval '1 second' AS t_end
+              FROM generate_series(greatest(p_j_lo, 1), least(p_j_hi, v_n)) AS j) AS c
+     CROSS JOIN LATERAL generate_series(1, v_size) AS m(i)
+      JOIN bench.texts t
+        ON t.id = CASE WHEN m.i % 2 = 1 THEN 1 + bench.h(c.j * 7000003 + m.i) % 10000
+                       ELSE 10001 + bench.h(c.j * 7000003 + m.i) % 10000 END;
+    GET DIAGNOSTICS v_rows = ROW_COUNT;
+    RETURN v_rows;
+END;
+$$;
+
 -- ---------------------------------------------------------------------------------------------
 -- Baseline 1, the physical limit: a bare table, primary key only.
 -- ---------------------------------------------------------------------------------------------

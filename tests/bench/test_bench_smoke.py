@@ -62,6 +62,26 @@ def test_batch_ingest_has_times_and_ratio_over_bare_plus_tsvector(smoke_results)
     assert number(s["ratio_schema_vs_bare_plus_tsvector"])
 
 
+def test_bulk_load_by_copy_is_measured_beside_the_multi_row_insert(smoke_results):
+    s = smoke_results["sections"]["batch_ingest"]
+    assert number(s["loader"]["ms"]) and number(s["loader_copy"]["ms"])
+    assert number(s["rows_per_s_loader"]) and number(s["rows_per_s_insert"])
+    assert number(s["ratio_loader_vs_insert_rows_per_s"])
+
+
+def test_the_heaviest_user_is_the_generated_heavy_user(smoke_results):
+    ds = smoke_results["meta"]["data_set"]
+    heavy = smoke_results["sections"]["search"]["heaviest_user"]
+    assert ds["heavy_user"] == ds["users"] + 1
+    assert heavy["messages_of_user"] == ds["heavy_conversations"] * ds["heavy_conversation_size"] > 0
+
+
+def test_the_run_records_the_cpu_model_and_the_postgresql_minor_version(smoke_results):
+    meta = smoke_results["meta"]
+    assert meta["machine"]["cpu"]
+    assert meta["server_version"].split(".")[0].isdigit() and "." in meta["server_version"]
+
+
 def test_latest_page_has_percentiles_at_both_sizes_and_vs_peer(smoke_results):
     s = smoke_results["sections"]["latest_page"]
     for phase in ("tenth", "whole"):
@@ -111,7 +131,7 @@ def test_a_timing_of_zero_gives_a_ratio_at_the_timer_resolution():
 def test_every_target_has_a_ratio(smoke_results):
     targets = smoke_results["targets"]
     assert {t["target"] for t in targets} == {
-        "single_ingest", "single_ingest_vs_peer", "single_ingest_app", "busy_conversation", "batch_ingest",
+        "single_ingest", "single_ingest_vs_peer", "single_ingest_app", "busy_conversation", "batch_ingest", "bulk_load",
         "latest_page_flat", "latest_page_vs_peer", "search", "search_heaviest", "search_heaviest_p95_ms",
         "retention_shape", "dashboards"}
     for t in targets:

@@ -44,8 +44,8 @@ def test_updated_at_trigger_sets_the_time_on_update(db):
 def test_roles_exist_and_cannot_log_in(db):
     rows = db.execute(
         "SELECT rolname, rolcanlogin, rolsuper FROM pg_roles WHERE rolname LIKE 'assistant\\_%' ORDER BY 1").fetchall()
-    assert [r[0] for r in rows] == ["assistant_app", "assistant_dba", "assistant_owner", "assistant_personal_reader",
-                                    "assistant_readonly", "assistant_service"]
+    assert [r[0] for r in rows] == ["assistant_app", "assistant_dba", "assistant_loader", "assistant_owner",
+                                    "assistant_personal_reader", "assistant_readonly", "assistant_service"]
     assert not any(r[1] or r[2] for r in rows)
 
 
