@@ -55,6 +55,11 @@ BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'assistant_service') THEN
         CREATE ROLE assistant_service NOLOGIN;
     END IF;
+    -- 0094's role: created inside 0094 (run as the session user), the migration's next step as
+    -- the owner failed on Citus 13.2 with 42501 "must be superuser to alter superuser roles"
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'assistant_loader') THEN
+        CREATE ROLE assistant_loader NOLOGIN;
+    END IF;
 END
 $$"""
 CITUS_OPTION = "-c citus.create_object_propagation=deferred"

@@ -562,8 +562,8 @@ class Bench:
         svc.execute("SET ROLE assistant_service")
         # the tsvector of the bare rows is computed by the owner: the configuration lives in core
         own = psycopg.connect(self.url, autocommit=True)
-        # the bulk-import path (0089): COPY into the staging table as assistant_loader, then one call
-        # that checks the rows and moves them into core.messages (absent before 0089: not measured)
+        # the bulk-import path (0094): COPY into the staging table as assistant_loader, then one call
+        # that checks the rows and moves them into core.messages (absent before 0094: not measured)
         has_loader = self.q1("SELECT to_regprocedure('api.load_staged_messages(text)') IS NOT NULL")
         loader = None
         if has_loader:

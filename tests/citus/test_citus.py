@@ -294,7 +294,9 @@ def test_every_table_with_a_user_id_column_is_distributed_with_users(migrated):
             " AND NOT a.attisdropped WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition"
             " AND c.relnamespace::regnamespace::text IN ('core', 'ops', 'api', 'maint')"
             " AND NOT EXISTS (SELECT FROM pg_dist_partition p WHERE p.logicalrelid = c.oid) ORDER BY 1").fetchall()]
-    assert missing == []
+    # the bulk loader's staging table stays on the coordinator: rows only pass through it, keyed by
+    # the load's own sequence (api.load_staged_messages moves them into the distributed messages)
+    assert missing == ["core.message_load_staging"]
     assert set(USER_TABLES) >= {"core.search_words", "core.imported_conversations", "core.imported_messages"}
 
 
@@ -477,3 +479,35 @@ def test_a_user_set_without_act_as_is_refused_on_the_workers(migrated, app_login
         conn.rollback()
     finally:
         conn.close()
+
+
+def test_a_bulk_load_by_copy_arrives_in_the_users_history(migrated, app_login):
+    """The COPY path (0094) on Citus: a login only in assistant_loader COPYs into the staging table
+    (on the coordinator, no row-level security) and api.load_staged_messages moves the rows into
+    core.messages; the app reads them in order, with exact counters and Portuguese search."""
+    uid = make_user(migrated, "Importada")
+    conn, act = acting(app_login, uid)
+    conv = act().execute("SELECT id FROM api.start_conversation('Histórico importado')").fetchone()["id"]
+    conn.commit()
+    with superuser(migrated) as s:
+        s.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'citus_test_loader') THEN"
+                  " CREATE ROLE citus_test_loader LOGIN PASSWORD 'citus-test-loader-pw' IN ROLE assistant_loader; END IF; END $$")
+    loader = app_login.replace("citus_test_app:citus-test-app-pw", "citus_test_loader:citus-test-loader-pw")
+    texts = [f"Mensagem importada número {i}: decolagem de Congonhas" for i in range(1, 41)]
+    with psycopg.connect(loader, autocommit=True) as lc:
+        with lc.cursor() as cur:
+            with cur.copy("COPY core.message_load_staging (load_id, user_id, conversation_id, role, content, created_at)"
+                          " FROM STDIN") as cp:
+                for i, t in enumerate(texts):
+                    cp.write_row(("citus", uid, conv, "user" if i % 2 == 0 else "assistant", t,
+                                  f"2024-05-01 10:{i:02d}:00+00"))
+        loaded = lc.execute("SELECT loaded FROM api.load_staged_messages('citus')").fetchone()[0]
+    try:
+        page = act().execute("SELECT content FROM api.conversation_history(%s, NULL, NULL, 100)", (conv,)).fetchall()
+        found = act().execute("SELECT count(*) AS n FROM api.search_messages('decolagens congonhas', p_limit => 100)").fetchone()["n"]
+        conn.rollback()
+    finally:
+        conn.close()
+    assert loaded == 40
+    assert [r["content"] for r in page][::-1] == texts
+    assert found == 40 and exact_count(migrated, conv) == (40, 40)

@@ -1,4 +1,4 @@
-"""Bulk import by COPY (issue 17, migration 0089): a login that is only in assistant_loader COPYs
+"""Bulk import by COPY (issue 17, migration 0094): a login that is only in assistant_loader COPYs
 Portuguese messages into core.message_load_staging with psycopg's cursor.copy, then calls
 api.load_staged_messages; the messages arrive in core.messages with exact counters, search
 vectors the app finds through api, history in staging order, and nothing of another user's is

@@ -8,7 +8,7 @@ API_VIEWS = ["users", "credentials", "conversations", "messages", "tasks", "open
 USER_OWNED = ["credentials", "conversations", "messages", "tasks", "events", "actions", "reminders", "memories"]
 # user-owned tables apps never address directly (read through the api views)
 INTERNAL_USER_OWNED = ["conversation_message_deltas", "imported_conversations", "imported_messages", "search_words"]
-# the bulk loader's staging table (0089) has user_id but no row-level security, on purpose: COPY is
+# the bulk loader's staging table (0094) has user_id but no row-level security, on purpose: COPY is
 # refused into a table with it. No role but the owner reads it (assistant_loader only INSERTs into
 # named columns); test_staging_table_is_readable_by_no_role below holds that.
 STAGING = ["message_load_staging"]

@@ -12,14 +12,14 @@
 -- every role but the owner (row-level security), and on Citus COPY into a distributed table with
 -- row-level security is refused too; INSERT ... SELECT from a local table into a distributed one
 -- is what Citus supports, and the staging table stays on the coordinator (make distribute leaves it).
--- depends: 0088_search_accent_pairs_compounds_and_verb_forms
+-- depends: 0093_let_erasures_pseudonymise_audit_shards
 -- run-as: session-user
 -- functions-after: core.tg_messages__maintain_conversation api.load_staged_messages api.discard_staged_messages
 --
 -- Runs as the migrating login (like 0025), because it creates a role; every other object is
 -- created after SET LOCAL ROLE assistant_owner, so it belongs to the owner as in every migration,
 -- and the functions (functions-after) are loaded as the owner by the runner.
--- core.tg_messages__maintain_conversation (0089) lets a login in assistant_loader date history
+-- core.tg_messages__maintain_conversation (0094) lets a login in assistant_loader date history
 -- from 2000-01-01 on, like assistant_service: its rows reach core.messages only through
 -- api.load_staged_messages, which has checked each one.
 -- Locks: none on an existing table (a new table, grants on schemas).

@@ -33,7 +33,7 @@
 --
 -- Timestamps an application writes are bounded (0052): created_at within 7 days before and 5
 -- minutes after the time of writing. One row dated 1970, year 1 or 294276 AD made partition
--- maintenance create hundreds of partitions (or fail). assistant_service, and since 0089 a login in
+-- maintenance create hundreds of partitions (or fail). assistant_service, and since 0094 a login in
 -- assistant_loader (whose rows arrive only through api.load_staged_messages, which checks the same
 -- window row by row first), may import history from 2000-01-01 on and up to a day ahead; the owner and superusers are not bounded. Checked on
 -- the statement's own min/max (no cost per row): a statement with a row outside is refused

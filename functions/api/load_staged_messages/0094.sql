@@ -109,9 +109,11 @@ BEGIN
     END IF;
 
     -- new or linear conversations only: the messages need no parent, the branch trigger is skipped
-    IF NOT EXISTS (SELECT FROM core.conversations AS c
-                    WHERE c.current_leaf_id IS NOT NULL
-                      AND (c.user_id, c.id) IN (SELECT DISTINCT b.user_id, b.conversation_id FROM pg_temp.message_load_batch AS b)) THEN
+    -- SELECT 1, not an empty select list: Citus 13.2 plans a distributed table joined with a
+    -- temporary one through an intermediate result, which needs a column (42601 otherwise)
+    IF NOT EXISTS (SELECT 1 FROM pg_temp.message_load_batch AS b
+                     JOIN core.conversations AS c ON c.user_id = b.user_id AND c.id = b.conversation_id
+                    WHERE c.current_leaf_id IS NOT NULL) THEN
         PERFORM set_config('assistant_db.branch_insert', 'linear', true);
     END IF;
     -- ids from the write counter in history order (the subquery's ORDER BY, kept by OFFSET 0)

@@ -1,4 +1,4 @@
--- Undo 0089_load_messages_by_copy in reverse order. The runner re-loads 0052's
+-- Undo 0094_load_messages_by_copy in reverse order. The runner re-loads 0052's
 -- core.tg_messages__maintain_conversation after this file. The role assistant_loader stays
 -- (cluster-wide, like the roles of 0001 and 0025); its comment is removed.
 -- run-as: session-user

@@ -1,0 +1,11 @@
+-- Citus, issue 15: api.erase_user failed pseudonymising the audit trail on Citus ("relation
+-- ops.erasure_log does not exist"): ops.tg_audit_log__forbid_change runs on the worker holding
+-- each ops.audit_log shard and looked for the erasure's open ops.erasure_log row, a table only the
+-- coordinator has, by a transaction id that is the coordinator's. api.erase_user now also sends
+-- the workers a seal of its distributed transaction (ops.worker_seal_erasure, SET LOCAL
+-- app.erasure_worker_seal), and the guard accepts it there. On one server nothing changes: the
+-- seal is never set, and the guard tests ops.erasure_log as before.
+-- depends: 0092_list_conversations_on_citus
+-- functions: ops.worker_seal_erasure ops.tg_audit_log__forbid_change api.erase_user
+--
+-- Online: functions are replaced under a moment's lock on their catalog rows; no table is touched.
