@@ -19,3 +19,8 @@ bench-smoke: install ## the benchmark at tiny scale, in seconds (checks it runs;
 .PHONY: bench-lifecycle
 bench-lifecycle: install ## conversation lifecycle figures (branch history EXPLAIN, fork, import rows/s) on DATABASE_URL or the local cluster
 	$(PY) bench/lifecycle.py $(DATABASE_URL)
+
+.PHONY: bench-explain
+bench-explain: install ## where the missed targets' time goes (per-trigger EXPLAIN, backend CPU, search plan) on a cluster kept by `bench.py --keep`: DATABASE_URL=...
+	@test -n "$(DATABASE_URL)" || { echo "make bench-explain: set DATABASE_URL to the URL bench/bench.py --keep printed" >&2; exit 2; }
+	$(PY) bench/explain.py $(DATABASE_URL)
