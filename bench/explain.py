@@ -14,6 +14,8 @@ It connects as the cluster's superuser (the kept cluster's URL) and, for each ho
      (auto_explain with nested statements, received as the session's log messages);
   4. retention: a day's partition dropped at 1x and 10x the rows, three times each in alternating
      order, the time of the call and of its COMMIT apart, and the partition's size;
+  3b. search, typical users: api.search_messages beside the benchmark's ILIKE query, and the split of
+     the search's time over its statements (normalisation, typo-fallback EXISTS, hits, headlines);
   5. the dashboard view that grows most with history: its EXPLAIN (ANALYZE, BUFFERS).
 Everything it writes is rolled back or dropped, except the messages of step 1 and 2 (added to
 the benchmark's conversations, as the benchmark's own ingest does).
@@ -96,8 +98,9 @@ def batch(url: str, rows: int) -> None:
         if conn.execute("SELECT to_regprocedure('api.load_staged_messages(text)') IS NULL").fetchone()[0]:
             return
         # staged by the superuser (the loader cannot read schema bench); loaded below as the loader
-        conn.execute("INSERT INTO core.message_load_staging (load_id, user_id, conversation_id, role, content, created_at) "
-                     "SELECT 'explain', user_id, conversation_id, role, content, created_at FROM (" + pick + ") s", a)
+        # staged_by named as the loader's own: a loader loads only the rows it staged
+        conn.execute("INSERT INTO core.message_load_staging (load_id, staged_by, user_id, conversation_id, role, content, created_at) "
+                     "SELECT 'explain', 'assistant_loader', user_id, conversation_id, role, content, created_at FROM (" + pick + ") s", a)
         # the loader's statements, as auto_explain sees them inside api.load_staged_messages
         logs: list[str] = []
         conn.add_notice_handler(lambda d: logs.append(d.message_primary or ""))
@@ -169,6 +172,77 @@ def search(url: str) -> None:
             print("    " + line)
 
 
+def nested_durations(logs: list[str]) -> list[tuple[str, float]]:
+    """(first words of the statement, ms) of each auto_explain message, nested ones included."""
+    out = []
+    for m in logs:
+        if "duration: " not in m or "Query Text:" not in m:
+            continue
+        ms = float(m.split("duration: ")[1].split(" ms")[0])
+        text = " ".join(m.split("Query Text:", 1)[1].split())
+        out.append((text[:60], ms))
+    return out
+
+
+def search_typical(url: str, users: int, per_user: int = 3) -> None:
+    """api.search_messages beside the benchmark's ILIKE query for typical users: the client-side time
+    of each, and how the search's time splits over its statements (auto_explain durations without
+    ANALYZE, so the split costs no instrumentation): the query's normalisation, the EXISTS that
+    decides on the typo fallback, the ranked hits, the headlines of the page."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        n_users = int(conn.execute("SELECT bench.param('users')").fetchone()[0])
+        terms = conn.execute("SELECT id, query, pattern FROM bench.search_terms ORDER BY id").fetchall()
+        step = max(1, n_users // users)
+        picks = [1 + i * step for i in range(min(users, n_users))]
+        fts_ms: list[float] = []
+        ilike_ms: list[float] = []
+        matches: list[int] = []
+        parts: dict[str, list[float]] = {}
+        logs: list[str] = []
+        conn.add_notice_handler(lambda d: logs.append(d.message_primary or ""))
+        conn.execute("LOAD 'auto_explain'")
+
+        def timed(sql: str, params) -> float:
+            best = None
+            for _ in range(3):
+                with conn.transaction():
+                    conn.execute("SET LOCAL ROLE assistant_app")
+                    conn.execute("SELECT api.act_as(bench.user_uuid(%s))", (u,))
+                    t0 = time.perf_counter()
+                    conn.execute(sql, params).fetchall()
+                    ms = (time.perf_counter() - t0) * 1000
+                best = ms if best is None else min(best, ms)
+            return best
+
+        for i, u in enumerate(picks):
+            for tid, query, pattern in (terms[(i + j) % len(terms)] for j in range(per_user)):
+                matches.append(conn.execute(
+                    "SELECT count(*) FROM core.messages WHERE user_id = bench.user_uuid(%s) "
+                    "AND search_vector @@ core.to_prefix_tsquery(core.to_search_tsquery(%s))", (u, query)).fetchone()[0])
+                fts_ms.append(timed("SELECT * FROM api.search_messages(%s)", (query,)))
+                ilike_ms.append(timed("SELECT m.id, m.conversation_id, m.created_at, m.role, m.content FROM api.messages AS m "
+                                      "WHERE m.content ILIKE %s ORDER BY m.created_at DESC LIMIT 20", (pattern,)))
+                for s in ("auto_explain.log_min_duration = 0", "auto_explain.log_analyze = off",
+                          "auto_explain.log_nested_statements = on", "client_min_messages = log"):
+                    conn.execute("SET " + s)
+                with conn.transaction():
+                    conn.execute("SET LOCAL ROLE assistant_app")
+                    conn.execute("SELECT api.act_as(bench.user_uuid(%s))", (u,))
+                    logs.clear()
+                    conn.execute("SELECT * FROM api.search_messages(%s)", (query,)).fetchall()
+                conn.execute("SET client_min_messages = notice")
+                conn.execute("SET auto_explain.log_min_duration = -1")
+                for text, ms in nested_durations(logs):
+                    parts.setdefault(text, []).append(ms)
+        print(f"\n3b. search, typical users ({len(picks)} users, {per_user} terms each, best of 3 per call): "
+              f"median matches {statistics.median(matches):.0f}")
+        print(f"  api.search_messages  p50 {statistics.median(fts_ms):7.2f} ms")
+        print(f"  ILIKE, newest 20     p50 {statistics.median(ilike_ms):7.2f} ms")
+        print("  the search's statements (auto_explain, no ANALYZE), median ms per call:")
+        for text, v in sorted(parts.items(), key=lambda kv: -statistics.median(kv[1])):
+            print(f"    {statistics.median(v):7.3f} ms  x{len(v):<4} {text}")
+
+
 def retention(url: str, n: int) -> None:
     with psycopg.connect(url, autocommit=True) as conn:
         if conn.execute("SELECT to_regprocedure('bench.load_logs(timestamptz, integer)') IS NULL").fetchone()[0]:
@@ -232,6 +306,7 @@ def main() -> int:
     p.add_argument("--statements", type=int, default=300, help="single INSERTs measured per path (default 300)")
     p.add_argument("--rows", type=int, default=10000, help="rows of the batch and of the load (default 10,000)")
     p.add_argument("--log-rows", type=int, default=0, help="rows of a 1x day for retention (default: the benchmark's)")
+    p.add_argument("--typical-users", type=int, default=20, help="typical users searched in 3b (default 20)")
     a = p.parse_args()
     try:
         with psycopg.connect(a.url) as c:
@@ -240,6 +315,7 @@ def main() -> int:
         single_ingest(a.url, a.statements)
         batch(a.url, a.rows)
         search(a.url)
+        search_typical(a.url, a.typical_users)
         retention(a.url, a.log_rows or logs_per_day)
         dashboard(a.url, "api.latency_by_source_24h")
     except psycopg.Error as e:
