@@ -46,8 +46,11 @@ DATABASE_SETTINGS = (
     ("citus.allow_nested_distributed_execution", "on"),  # their writes to other distributed tables
     ("citus.propagate_set_commands", "local"),           # SET LOCAL app.user_id ... reaches the workers (0091)
 )
-# distributed, not colocated: written by the audit trigger on the shards (any node), read on the coordinator
+# distributed by subject_user_id (0095), colocated with core.users: written by the audit trigger of
+# each shard to a shard of the same node; read on the coordinator
 AUDIT_LOG = "ops.audit_log"
+# ops.tg__audit's subject of a row of no one user
+NIL_UUID = "00000000-0000-0000-0000-000000000000"
 SCHEMAS = ("util", "core", "ops", "api", "maint")
 SUBQUERY = "( SELECT core.current_user_id() AS current_user_id)"
 
@@ -181,10 +184,6 @@ def distribute(runner) -> int:
                     (cfg.split(".")[0], cfg.split(".")[1], cfg.split(".")[0], ddl)).fetchall():
                 if not ok:
                     raise RunnerError(f"creating {cfg} on {node} failed: {result}", EXIT_USAGE)
-        if not dist(AUDIT_LOG):
-            conn.execute("SELECT create_distributed_table(%s, 'id', colocate_with => 'none')", (AUDIT_LOG,))
-            say(f"{AUDIT_LOG}: distributed by id (the audit triggers of the shards write it)")
-            changed += 1
         # 6. tables
         for table in REFERENCE_TABLES:
             if not dist(table):
@@ -200,6 +199,33 @@ def distribute(runner) -> int:
                 conn.execute("SELECT create_distributed_table(%s, 'user_id', colocate_with => %s)", (table, USERS))
                 say(f"{table}: distributed by user_id, colocated with {USERS}")
                 changed += 1
+        # the audit log by whose row each audit row is about (0095), colocated with the users: the
+        # audit trigger of a shard writes to a shard of its own node, in its own local transaction
+        audit_by = conn.execute("SELECT column_to_column_name(logicalrelid, partkey) FROM pg_dist_partition "
+                                "WHERE logicalrelid = %s::regclass", (AUDIT_LOG,)).fetchone()
+        if audit_by is None:
+            with conn.transaction():
+                # rows written before 0095 name no subject: derived from their key, as ops.tg__audit
+                # derives it; the append-only guard (a trigger) is skipped for this one backfill
+                conn.execute("SET LOCAL session_replication_role = replica")
+                n = conn.execute(f"UPDATE {AUDIT_LOG} SET subject_user_id = coalesce("
+                                 "  CASE WHEN row_key ? 'user_id' THEN (row_key ->> 'user_id')::uuid"
+                                 "       WHEN table_schema = 'core' AND table_name = 'users' THEN (row_key ->> 'id')::uuid END,"
+                                 f" '{NIL_UUID}') WHERE subject_user_id IS NULL").rowcount
+                conn.execute(f"ALTER TABLE {AUDIT_LOG} ALTER COLUMN subject_user_id SET NOT NULL")
+                # Citus enforces a primary key only with the distribution column in it
+                conn.execute(f"ALTER TABLE {AUDIT_LOG} DROP CONSTRAINT audit_log_pkey, "
+                             "ADD CONSTRAINT audit_log_pkey PRIMARY KEY (subject_user_id, id, changed_at)")
+            conn.execute("SELECT create_distributed_table(%s, 'subject_user_id', colocate_with => %s)", (AUDIT_LOG, USERS))
+            say(f"{AUDIT_LOG}: distributed by subject_user_id, colocated with {USERS} ({n} earlier rows given their subject)")
+            changed += 1
+        elif audit_by[0] != "subject_user_id":
+            # alter_distributed_table refuses it ("cannot complete operation on a table with identity column")
+            raise RunnerError(f"{AUDIT_LOG} is distributed by {audit_by[0]} (a `distribute` from before 0095), and Citus "
+                              "cannot redistribute a table with an identity column", EXIT_USAGE,
+                              "Dump the data (pg_dump --data-only), create a new database from the migrations, run "
+                              "`runner.py distribute` there and load the dump; until then api.erase_user fails on Citus "
+                              "(README: Running on Citus).")
         # 7. every routine of the package on the workers (those whose body reads a table that stays on
         #    the coordinator cannot be created there, and are coordinator-only: listed)
         # a routine can be created on the workers only once what its body names is there, so

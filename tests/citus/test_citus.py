@@ -75,6 +75,12 @@ def test_every_user_owned_table_is_distributed_by_user_id_colocated_with_users(m
         # core.messages' partitions, the default one included, are distributed with it
         parts = c.execute("SELECT i.inhrelid::regclass::text FROM pg_inherits i WHERE i.inhparent = 'core.messages'::regclass").fetchall()
         assert parts and all(rows.get(p) == users for (p,) in parts)
+        # the audit log by whose row each audit row is about, colocated (0095), its partitions too
+        assert rows.get("ops.audit_log") == users
+        assert c.execute("SELECT column_to_column_name(logicalrelid, partkey) FROM pg_dist_partition"
+                         " WHERE logicalrelid = 'ops.audit_log'::regclass").fetchone()[0] == "subject_user_id"
+        parts = c.execute("SELECT i.inhrelid::regclass::text FROM pg_inherits i WHERE i.inhparent = 'ops.audit_log'::regclass").fetchall()
+        assert parts and all(rows.get(p) == users for (p,) in parts)
         # configuration and secrets stay on the coordinator
         for table in ("ops.config", "ops.config_secrets", "maint.partition_policies"):
             assert c.execute("SELECT NOT EXISTS (SELECT FROM pg_dist_partition WHERE logicalrelid = %s::regclass)",
@@ -100,22 +106,16 @@ def test_the_write_api_works_and_each_users_rows_are_on_one_shard_group(migrated
         conv = c.execute("SELECT * FROM api.start_conversation(%s, %s)", ("Plano de voo", Jsonb({"canal": "voz"}))).fetchone()
         m = c.execute("SELECT * FROM api.add_message(%s, %s, %s)",
                       (conv["id"], "user", "Qual é a previsão para São Paulo amanhã?")).fetchone()
-        conn.commit()
-        # several transactions, not one: on Citus 13.2.2 / PostgreSQL 15.20 a worker crashed
-        # (SIGSEGV in COMMIT PREPARED) committing all of these calls in one transaction (README)
-        c = act()
+        # all in one transaction: before 0095 a worker crashed committing these (SIGSEGV in COMMIT
+        # PREPARED, Citus 13.2.2 / PostgreSQL 15.20), when the audit rows went to the other node
         batch = c.execute("SELECT * FROM api.add_messages(%s, %s)", (conv["id"], Jsonb([
             {"role": "assistant", "content": "Céu claro, vento calmo.", "agent": "meteorologia"},
             {"role": "user", "content": "Obrigada!"}]))).fetchall()
-        conn.commit()
-        c = act()
         t = c.execute("SELECT * FROM api.add_task(%s, %s)", ("Conferir o METAR", conv["id"])).fetchone()
         c.execute("SELECT * FROM api.add_event('task.created', 'despacho', '{}', %s, %s)", (conv["id"], t["id"]))
         c.execute("SELECT * FROM api.add_reminder(%s, now() + interval '1 hour')", ("Exame médico",))
         c.execute("SELECT * FROM api.add_memory(%s, %s)", ("Prefere voar de manhã", "long_term"))
         c.execute("SELECT * FROM api.add_action(%s, 'query', 'metar.lookup')", (conv["id"],))
-        conn.commit()
-        c = act()
         c.execute("SELECT * FROM api.rename_conversation(%s, %s)", (conv["id"], "Voo para Campinas"))
         ended = c.execute("SELECT * FROM api.end_conversation(%s)", (conv["id"],)).fetchone()
         conn.commit()
@@ -125,7 +125,12 @@ def test_the_write_api_works_and_each_users_rows_are_on_one_shard_group(migrated
     assert not ended["is_active"] and ended["name"] == "Voo para Campinas"
     assert exact_count(migrated, conv["id"]) == (3, 3)
     with superuser(migrated) as s:
-        shards = {s.execute("SELECT get_shard_id_for_distribution_column(%s, %s)", (t, uid)).fetchone()[0] for t in USER_TABLES}
+        # the audit log too (0095): the audit rows of a user's rows are on the node of those rows
+        shards = {s.execute("SELECT get_shard_id_for_distribution_column(%s, %s)", (t, uid)).fetchone()[0]
+                  for t in USER_TABLES + ["ops.audit_log"]}
+        audited = {r[0] for r in s.execute("SELECT table_name || ' ' || operation::text FROM ops.audit_log"
+                                           " WHERE subject_user_id = %s", (uid,)).fetchall()}
+        assert audited == {"users INSERT", "conversations INSERT", "conversations UPDATE", "memories INSERT"}, audited
         index = {s.execute("SELECT shardminvalue FROM pg_dist_shard WHERE shardid = %s", (sh,)).fetchone()[0] for sh in shards}
         assert len(index) == 1  # the same hash range in every table: one shard group, one node
 
@@ -513,17 +518,6 @@ def test_a_bulk_load_by_copy_arrives_in_the_users_history(migrated, app_login):
     assert found == 40 and exact_count(migrated, conv) == (40, 40)
 
 
-# Issue 15, open: api.erase_user does not yet complete on Citus. Seen on Citus 13.2.2 / PostgreSQL
-# 15.20 (2026-12-07): called in autocommit, the audit guard on worker 9701 refused the audit UPDATE
-# because app.erasure_worker_seal was not set on that connection (the SET LOCAL of 0093 did not
-# reach it: seal NULL, app.user_id unset, application_name 'citus_internal gpid=...'); called in
-# a transaction block, a shard trigger on 9702 failed inserting into ops.audit_log on another node
-# ("the backend has already been assigned a transaction id"). Both come from ops.audit_log being
-# distributed by id, not colocated with the rows it audits: the fix is an audit log distributed by
-# the audited row's user, colocated with core.users. strict: when erasure works, this fails, and the
-# marker must go.
-@pytest.mark.xfail(strict=True, raises=psycopg.Error,
-                   reason="issue 15: erasure on Citus needs ops.audit_log colocated with the audited rows")
 def test_erase_of_one_user_deletes_their_rows_and_pseudonymises_the_mentions(migrated, app_login, service_login):
     a, b = make_user(migrated, "Erasmo Apagado"), make_user(migrated, "Beatriz Fica")
     for uid, text in ((a, "Minha reunião de manutenção às 9h"), (b, "Falei com Erasmo Apagado (erasmo.apagado@example.org)")):
@@ -550,12 +544,35 @@ def test_erase_of_one_user_deletes_their_rows_and_pseudonymises_the_mentions(mig
         assert "Erasmo" not in kept and "[erased]" in kept and kept.startswith("Falei com")
         assert c.execute("SELECT count(*) FROM core.memories WHERE user_id = %s", (b,)).fetchone()[0] == 1
         # the audit rows about the erased user's rows keep what happened, not the values
-        audit = c.execute("SELECT count(*), count(*) FILTER (WHERE new_values::text LIKE '%%reunião%%'"
-                          "                               OR new_values::text LIKE '%%Erasmo%%')"
-                          "  FROM ops.audit_log WHERE row_key ->> 'user_id' = %s", (str(a),)).fetchone()
-        assert audit[0] >= 3 and audit[1] == 0
-        assert c.execute("SELECT count(*) FROM ops.audit_log WHERE row_key::text LIKE %s OR app_user_id = %s",
-                         (f"%{a}%", a)).fetchone()[0] == 0
+        # (their keys now name the pseudonym, as on one server)
+        audit = c.execute("SELECT count(*), count(*) FILTER (WHERE coalesce(new_values, old_values)::text LIKE '%%reunião%%'"
+                          "                               OR coalesce(new_values, old_values)::text LIKE '%%Erasmo%%'),"
+                          "       count(*) FILTER (WHERE coalesce(row_key ->> 'user_id', row_key ->> 'id') = %s)"
+                          "  FROM ops.audit_log WHERE subject_user_id = %s", (str(first["pseudonym"]), first["pseudonym"])).fetchone()
+        # the user, the conversation and the memory written, and each deleted by the erasure with the
+        # message (a message's INSERT is not audited): every one moved to the pseudonym
+        ops_seen = sorted(c.execute("SELECT table_name || ' ' || operation::text FROM ops.audit_log WHERE subject_user_id = %s",
+                                    (first["pseudonym"],)).fetchall())
+        assert [r[0] for r in ops_seen] == ["conversations DELETE", "conversations INSERT", "memories DELETE", "memories INSERT",
+                                            "messages DELETE", "users DELETE", "users INSERT"]
+        assert audit[0] == 7 and audit[1] == 0 and audit[2] == 7, audit
+        assert c.execute("SELECT count(*) FROM ops.audit_log WHERE row_key::text LIKE %s OR app_user_id = %s"
+                         " OR subject_user_id = %s", (f"%{a}%", a, a)).fetchone()[0] == 0
+        # ... moved to the pseudonym's shard group (the distribution column is not updated in place)
+        moved = c.execute("SELECT count(*) FROM ops.audit_log WHERE subject_user_id = %s",
+                          (first["pseudonym"],)).fetchone()[0]
+        assert moved == 7 and first["pseudonymised"]["ops.audit_log.subject_user_id"] == 7
+    # the same in autocommit, the erasure its own transaction (before 0095 the workers' audit guard
+    # refused it there, not seeing the erasure's seal)
+    c_id = make_user(migrated, "Clara Some")
+    conn, act = acting(app_login, c_id)
+    conv = act().execute("SELECT id FROM api.start_conversation('Outra conversa')").fetchone()["id"]
+    conn.execute("SELECT * FROM api.add_message(%s, 'user', 'Bom dia, São Paulo')", (conv,))
+    conn.commit()
+    conn.close()
+    with psycopg.connect(service_login, autocommit=True) as s:
+        third = s.execute("SELECT api.erase_user(%s)", (c_id,)).fetchone()[0]
+    assert third["deleted"]["core.messages"] == 1 and third["pseudonymised"]["ops.audit_log.subject_user_id"] >= 4
     # every node committed: no transaction left prepared, every worker answers
     for w in migrated.workers:
         with psycopg.connect(w, autocommit=True) as c:

@@ -1,4 +1,6 @@
 """The audit log: one generic trigger, changed columns only, no secrets, append-only."""
+import uuid
+
 import psycopg
 import pytest
 
@@ -49,6 +51,20 @@ def test_masked_columns_are_audited_as_stars(sql, audited):
     assert rows[1][1:] == ({"id": 1}, {"token": "***"}, {"token": "***"})
     assert sql("SELECT count(*) FROM ops.audit_log WHERE old_values::text ~ 'hunter2|swordfish' "
                "OR new_values::text ~ 'hunter2|swordfish'") == [(0,)]
+
+
+def test_audit_rows_name_the_user_whose_row_they_are_about(sql, audited):
+    # 0095: subject_user_id, the row's user_id (a user's own row: its id), else the nil uuid; on
+    # Citus the audit log is distributed by it, colocated with the users
+    user_id = sql("INSERT INTO core.users (name, email) VALUES ('Sujeita', 'sujeita@example.org') RETURNING id")[0][0]
+    conv = sql("INSERT INTO core.conversations (user_id, name) VALUES (%s, 'Sobre quem') RETURNING id", (user_id,))[0][0]
+    sql("UPDATE core.conversations SET name = 'Sobre quem, de novo' WHERE user_id = %s AND id = %s", (user_id, conv))
+    sql("INSERT INTO ops.widgets VALUES (1, 'gear', 'red', NULL)")
+    rows = sql("SELECT table_name, operation::text, subject_user_id FROM ops.audit_log "
+               "WHERE table_name IN ('users', 'conversations', 'widgets') ORDER BY id")
+    nil = uuid.UUID(int=0)
+    assert rows == [("users", "INSERT", user_id), ("conversations", "INSERT", user_id),
+                    ("conversations", "UPDATE", user_id), ("widgets", "INSERT", nil)]
 
 
 def test_audit_records_role_app_user_and_transaction(sql, connect):

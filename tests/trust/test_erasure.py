@@ -202,8 +202,8 @@ def test_erasure_leaves_no_trace_of_the_person_and_keeps_everyone_else(db, world
     assert summary["user_found"] and summary["name_erased"] and not summary["already_erased"]
     assert {"ops.audit_log", "ops.system_logs", "ops.process_executions", "ops.alerts", "ops.config",
             "core.messages"} <= set(summary["pseudonymised"])
-    assert db.execute("SELECT count(*) FROM ops.audit_log WHERE app_user_id = %s OR row_key::text LIKE %s",
-                      (ana.id, f"%{ana.id}%")).fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM ops.audit_log WHERE app_user_id = %s OR row_key::text LIKE %s OR subject_user_id = %s",
+                      (ana.id, f"%{ana.id}%", ana.id)).fetchone()[0] == 0
     # Bruno is untouched, row for row
     assert owned_rows(db, bruno.id) == bruno_before
     # Carla keeps her message, without Ana in it
@@ -222,6 +222,11 @@ def test_erasure_leaves_no_trace_of_the_person_and_keeps_everyone_else(db, world
     trail = db.execute("SELECT operation::text, row_key, old_values, new_values FROM ops.audit_log "
                        "WHERE table_name = 'users' AND row_key = %s ORDER BY id", (Jsonb({"id": str(pseudonym)}),)).fetchall()
     assert [op for op, *_ in trail] == ["INSERT", "UPDATE", "UPDATE", "DELETE"]
+    # 0095: whose rows they were about reads the pseudonym too, for her profile and her own rows
+    about, rows_about = db.execute("SELECT count(*) FILTER (WHERE subject_user_id = %s), count(*) FROM ops.audit_log"
+                                   " WHERE row_key ->> 'user_id' = %s OR (table_name = 'users' AND row_key ->> 'id' = %s)",
+                                   (pseudonym, str(pseudonym), str(pseudonym))).fetchone()
+    assert about == rows_about > len(trail)
     assert trail[1][2] == {"preferences": "[erased]"} and trail[1][3] == {"preferences": "[erased]"}
     assert set(trail[3][2].values()) == {"[erased]"} and "email" in trail[3][2]
 
